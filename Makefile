@@ -1,0 +1,46 @@
+# The two commands a new user needs: `make run` and `make test`. Both create or reuse .venv.
+SHELL := /bin/bash
+VENV ?= .venv
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' && { command -v $$p; break; }; done)
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: run test lint test-sqlite test-postgres browser bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/tender serve
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+
+test-sqlite: $(STAMP) browser
+	TENDER_TEST_DATABASE=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+
+# Fails when PostgreSQL is unreachable under CI; elsewhere says so loudly and stops.
+test-postgres: $(STAMP) browser
+	TENDER_TEST_DATABASE=postgresql $(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint test-sqlite test-postgres
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,1 @@
+"""HTTP: the app factory, problem rendering, dependencies and thin routes."""

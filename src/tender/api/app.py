@@ -1,0 +1,102 @@
+"""The application factory: ``create_app(settings)`` wires the context, routes and handlers."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
+
+from tender import __version__
+from tender.api import problems
+from tender.api.middleware import RequestGuard
+from tender.api.routes import docs, health, intents
+from tender.clock import Clock, system_clock
+from tender.config import Settings
+from tender.service.context import Context
+from tender.service.jobs import background_jobs
+from tender.storage.db import Database
+
+log = logging.getLogger("tender")
+
+DESCRIPTION = """
+Tender speaks Dojo's payment-intents API (version 2024-02-05).
+
+* **Authentication**: `Authorization: Basic sk_sandbox_…` — the raw secret key after `Basic`.
+* **Versioning**: the `version` header (e.g. `2024-02-05`) is required on every call.
+* **Amounts** are integers in minor units (`1000` = £10.00).
+* **Errors** are RFC 7807 `application/problem+json` with `traceId` and per-field `errors`.
+* **Retries**: send an `idempotencyKey` header on any mutating call; the same key and body
+  replay the first answer (`Idempotent-Replayed: true`), a different body answers 422, a
+  request still in flight with the same key answers 409.
+"""
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Clock = system_clock, run_jobs: bool | None = None
+) -> FastAPI:
+    settings = settings or Settings()
+    run_jobs = settings.run_workers if run_jobs is None else run_jobs
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings.database_url)
+        ctx = app.state.ctx = Context(db=db, settings=settings, clock=clock)
+        tasks = [
+            asyncio.create_task(job(ctx), name=name)
+            for name, job in (background_jobs() if run_jobs else [])
+        ]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await db.dispose()
+
+    app = FastAPI(
+        title="Tender",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
+    problems.install(app)
+    app.include_router(intents.router)
+    app.include_router(health.router)
+    app.include_router(docs.router)
+    app.mount(docs.ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="swagger")
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    # Every problem answer is application/problem+json, not application/json.
+    for path in schema["paths"].values():
+        for operation in path.values():
+            for code, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if code[:1] in "45" and "application/json" in content:
+                    content["application/problem+json"] = content.pop("application/json")
+                if code == "422" and "HTTPValidationError" in str(content):
+                    response["description"] = "Idempotency key reused with a different request"
+                    response["content"] = {
+                        "application/problem+json": {
+                            "schema": {"$ref": "#/components/schemas/Problem"}
+                        }
+                    }
+    for name in ("HTTPValidationError", "ValidationError"):
+        schema.get("components", {}).get("schemas", {}).pop(name, None)
+    app.openapi_schema = schema
+    return schema

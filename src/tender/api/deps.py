@@ -1,0 +1,74 @@
+"""Annotated dependencies: the context, the authenticated account, the version header and the
+idempotency key. Routes declare what they need; nothing else reaches into ``request``."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import APIKeyHeader
+
+from tender.errors import InvalidRequest
+from tender.service import accounts
+from tender.service.accounts import Account
+from tender.service.context import Context
+from tender.service.idempotency import IdempotencyKey
+
+# Documents the scheme in OpenAPI; the value is checked by ``accounts.authenticate``.
+_api_key = APIKeyHeader(
+    name="Authorization",
+    auto_error=False,
+    description="`Basic sk_sandbox_…` — the raw secret key after the word Basic (Dojo's form); "
+    "`Basic base64(key:)` is accepted too.",
+)
+
+
+def get_context(request: Request) -> Context:
+    return request.app.state.ctx
+
+
+Ctx = Annotated[Context, Depends(get_context)]
+
+
+async def get_account(ctx: Ctx, authorization: Annotated[str | None, Depends(_api_key)]) -> Account:
+    return await accounts.authenticate(ctx, authorization)
+
+
+AuthedAccount = Annotated[Account, Depends(get_account)]
+
+
+def require_version(
+    version: Annotated[
+        str,
+        Header(
+            alias="version",
+            description="API version date, required on every call (2024-02-05 or later).",
+            examples=["2024-02-05"],
+        ),
+    ],
+) -> str:
+    try:
+        date.fromisoformat(version)
+    except ValueError:
+        raise InvalidRequest.field(
+            "Version", "The version header must be a date, YYYY-MM-DD."
+        ) from None
+    return version
+
+
+async def get_idempotency_key(
+    request: Request,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="idempotencyKey",
+            description="Makes the request safe to retry: the same key and body replay the first "
+            "answer; `Idempotency-Key` is accepted too. Kept for 24 hours.",
+            max_length=255,
+        ),
+    ] = None,
+) -> IdempotencyKey | None:
+    key = idempotency_key or request.headers.get("idempotency-key")
+    return IdempotencyKey.of(key, request.method, request.url.path, await request.body())
+
+
+Idem = Annotated[IdempotencyKey | None, Depends(get_idempotency_key)]

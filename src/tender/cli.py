@@ -1,0 +1,151 @@
+"""The ``tender`` command: serve, migrate, worker, keys."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tender.config import Settings
+from tender.errors import TenderError
+from tender.service import accounts
+from tender.service.context import Context
+from tender.storage import migrate as migrations
+from tender.storage.db import Database
+
+app = typer.Typer(
+    help="Tender: a self-hosted payment-intents gateway that speaks Dojo's API.",
+    no_args_is_help=True,
+)
+keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+def run_with_context(settings: Settings, fn: Callable[[Context], Awaitable[T]]) -> T:
+    """Run ``fn(ctx)`` (a coroutine function) with a fresh database connection pool."""
+
+    async def main() -> T:
+        db = Database(settings.database_url)
+        try:
+            return await fn(Context(db=db, settings=settings))
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(main())
+    except TenderError as exc:
+        err.print(f"[red]error:[/red] {exc.detail or exc.title}")
+        for field, messages in exc.errors.items():
+            err.print(f"  {field}: {'; '.join(messages)}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the database migrations (serve and worker do this on start too)."""
+    settings = Settings()
+    migrations.upgrade(settings.database_url)
+    err.print(f"database at revision {migrations.head_revision()}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: TENDER_HOST or 127.0.0.1")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: TENDER_PORT or 8000")] = None,
+    workers: Annotated[
+        bool, typer.Option(help="Run the background jobs (expiry, webhooks) in this process")
+    ] = True,
+) -> None:
+    """Migrate, create a sandbox account on the first start, and serve the API."""
+    import uvicorn
+
+    from tender.api.app import create_app
+
+    overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    settings = Settings(**overrides, run_workers=workers)
+    migrations.upgrade(settings.database_url)
+    key = run_with_context(settings, accounts.bootstrap_sandbox)
+    if key:
+        err.print(
+            "Created a sandbox account. Its secret key (shown once; `tender keys create` "
+            "makes more):"
+        )
+        print(key, flush=True)
+    err.print(f"Tender listening on {settings.base_url}  (API reference: {settings.base_url}/docs)")
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+@app.command()
+def worker() -> None:
+    """Run the background jobs (expiry scheduler, webhook dispatcher) without the API."""
+    from tender.service.jobs import background_jobs
+
+    settings = Settings()
+    migrations.upgrade(settings.database_url)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    async def work(ctx: Context) -> None:
+        jobs = background_jobs()
+        err.print(f"worker running {', '.join(name for name, _ in jobs) or 'no jobs'}")
+        await asyncio.gather(*(job(ctx) for _, job in jobs))
+
+    with contextlib.suppress(KeyboardInterrupt):
+        run_with_context(settings, work)
+
+
+@keys_app.command("create")
+def keys_create(
+    account: Annotated[str, typer.Option(help="Account name; created if new")] = "default",
+    env: Annotated[str, typer.Option(help="sandbox or prod")] = "sandbox",
+    key: Annotated[
+        str | None, typer.Option(help="Register this key (sk_sandbox_…) instead of a new one")
+    ] = None,
+) -> None:
+    """Print a new secret key, alone on one line (scripts capture it)."""
+    settings = Settings()
+    migrations.upgrade(settings.database_url)
+
+    async def create(ctx: Context) -> str:
+        _, created = await accounts.create_key(ctx, account_name=account, environment=env, key=key)
+        return created
+
+    print(run_with_context(settings, create))
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List keys (hints only: keys are stored hashed)."""
+    settings = Settings()
+    migrations.upgrade(settings.database_url)
+    rows = run_with_context(settings, accounts.list_keys)
+    table = Table("id", "account", "env", "key", "created", "revoked")
+    for row in rows:
+        table.add_row(
+            row.id,
+            row.account_name,
+            row.environment,
+            row.hint,
+            f"{row.created_at:%Y-%m-%d %H:%M}",
+            f"{row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "",
+        )
+    Console().print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (key_…)")]) -> None:
+    """Revoke a key: requests with it answer 401 from now on."""
+    settings = Settings()
+    migrations.upgrade(settings.database_url)
+
+    async def revoke(ctx: Context) -> None:
+        await accounts.revoke_key(ctx, key_id)
+
+    run_with_context(settings, revoke)
+    err.print(f"revoked {key_id}")

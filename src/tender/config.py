@@ -1,0 +1,56 @@
+"""Settings, read from ``TENDER_*`` environment variables (see the README)."""
+
+from datetime import timedelta
+from functools import cached_property
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./var/tender.db"
+
+
+def async_database_url(url: str) -> str:
+    """Map the URL a user writes (``postgresql://``, ``sqlite:///``) to its asyncio driver."""
+    for plain, driver in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TENDER_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = Field(
+        default=None,
+        description="Base URL customers reach this server at (payment links); "
+        "defaults to http://HOST:PORT",
+    )
+    max_body_bytes: int = 1024 * 1024
+    client_secret_ttl_seconds: int = 30 * 60
+    default_expiry_days: int = 30
+    idempotency_ttl_hours: int = 24
+    idempotency_lease_seconds: int = 60
+    fingerprint_key: str = Field(
+        default="tender-sandbox-fingerprint-key",
+        description="HMAC key for card fingerprints; set your own in production",
+    )
+    run_workers: bool = Field(default=True, description="Run background workers inside serve")
+
+    @cached_property
+    def async_url(self) -> str:
+        return async_database_url(self.database_url)
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def client_secret_ttl(self) -> timedelta:
+        return timedelta(seconds=self.client_secret_ttl_seconds)

@@ -1,0 +1,1 @@
+"""Use cases. Each opens exactly one transaction (``Database.transaction``) and commits it."""

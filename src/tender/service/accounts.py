@@ -1,0 +1,133 @@
+"""Accounts and API keys: create, authenticate, list, revoke, and the first-start sandbox."""
+
+import base64
+import binascii
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Row
+
+from tender.domain.money import DEFAULT_ACCOUNT_CURRENCIES
+from tender.errors import InvalidRequest, NotFound, Unauthorized
+from tender.ids import new_id
+from tender.service.context import Context
+from tender.storage import accounts as repo
+
+KEY_PATTERN = re.compile(r"^sk_(sandbox|prod)_[A-Za-z0-9_-]{16,100}$")
+ENVIRONMENTS = ("sandbox", "prod")
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    name: str
+    environment: str
+    currencies: tuple[str, ...]
+
+    @property
+    def sandbox(self) -> bool:
+        return self.environment == "sandbox"
+
+    @classmethod
+    def from_row(cls, row: Row) -> "Account":
+        return cls(row.id, row.name, row.environment, tuple(row.currencies))
+
+
+def generate_key(environment: str) -> str:
+    return f"sk_{environment}_{secrets.token_urlsafe(24)}"
+
+
+async def create_key(
+    ctx: Context,
+    *,
+    account_name: str = "default",
+    environment: str = "sandbox",
+    key: str | None = None,
+) -> tuple[Account, str]:
+    """Register ``key`` (or a new one) for the account named ``account_name``, creating it."""
+    if environment not in ENVIRONMENTS:
+        raise InvalidRequest.field("Environment", "The environment must be sandbox or prod.")
+    if key is None:
+        key = generate_key(environment)
+    match = KEY_PATTERN.match(key)
+    if not match or match.group(1) != environment:
+        raise InvalidRequest.field(
+            "Key",
+            f"A {environment} key looks like sk_{environment}_ and 16-100 characters "
+            "of letters, digits, - or _.",
+        )
+    now = ctx.clock()
+    async with ctx.db.transaction() as conn:
+        if await repo.key_exists(conn, key):
+            raise InvalidRequest.field("Key", "This key is already registered.")
+        row = await repo.find_account_by_name(conn, account_name, environment)
+        if row is None:
+            account_id = new_id("acc", sandbox=environment == "sandbox")
+            await repo.insert_account(
+                conn,
+                id=account_id,
+                name=account_name,
+                environment=environment,
+                currencies=DEFAULT_ACCOUNT_CURRENCIES,
+                now=now,
+            )
+            row = await repo.get_account(conn, account_id)
+        assert row is not None
+        await repo.insert_key(
+            conn,
+            id=new_id("key", sandbox=environment == "sandbox"),
+            account_id=row.id,
+            key=key,
+            environment=environment,
+            now=now,
+        )
+    return Account.from_row(row), key
+
+
+async def bootstrap_sandbox(ctx: Context) -> str | None:
+    """On the very first start, create a sandbox account and return its key (else None)."""
+    async with ctx.db.transaction(write=False) as conn:
+        if await repo.any_account(conn):
+            return None
+    _, key = await create_key(ctx, account_name="Sandbox", environment="sandbox")
+    return key
+
+
+def parse_authorization(header: str | None) -> str:
+    """Dojo's ``Basic sk_…`` (raw key) or the standard ``Basic base64(key:)``."""
+    if not header:
+        raise Unauthorized("Send your secret key as 'Authorization: Basic sk_sandbox_…'.")
+    scheme, _, credential = header.strip().partition(" ")
+    credential = credential.strip()
+    if scheme.lower() not in ("basic", "bearer") or not credential:
+        raise Unauthorized("The Authorization header must be 'Basic <secret key>'.")
+    if credential.startswith("sk_"):
+        return credential
+    try:
+        decoded = base64.b64decode(credential, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise Unauthorized("The Authorization header must be 'Basic <secret key>'.") from None
+    return decoded.partition(":")[0]
+
+
+async def authenticate(ctx: Context, header: str | None) -> Account:
+    key = parse_authorization(header)
+    if not KEY_PATTERN.match(key):
+        raise Unauthorized("The secret key is malformed.")
+    async with ctx.db.transaction(write=False) as conn:
+        row = await repo.account_for_key(conn, key)
+    if row is None:
+        raise Unauthorized("The secret key is not valid, or it was revoked.")
+    return Account.from_row(row)
+
+
+async def list_keys(ctx: Context) -> list[Row]:
+    async with ctx.db.transaction(write=False) as conn:
+        return list(await repo.list_keys(conn))
+
+
+async def revoke_key(ctx: Context, key_id: str) -> None:
+    async with ctx.db.transaction() as conn:
+        if not await repo.revoke_key(conn, key_id, ctx.clock()):
+            raise NotFound(f"No live key with id {key_id}.")

@@ -1,0 +1,398 @@
+"""Payment-intent use cases before any money moves: create, read, search, cancel, edit, refresh.
+
+Each mutating use case runs in one transaction (``idempotency.run``) that takes the intent's row
+lock, asks ``domain.rules.decide`` whether the operation may happen, and writes the change, its
+``paymentEvents`` entry and its outbox event together.
+"""
+
+import base64
+import binascii
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from tender.domain.rules import AUTHORIZATION_WINDOW, IntentState, decide
+from tender.domain.status import AutoExpireAction, CaptureMode, Operation, Status
+from tender.domain.timespan import parse_timespan
+from tender.errors import InvalidRequest, MethodNotAllowed, NotFound
+from tender.ids import new_id, new_token
+from tender.service import events
+from tender.service.accounts import Account
+from tender.service.context import Context
+from tender.service.idempotency import IdempotencyKey, Reply, run
+from tender.service.inputs import (
+    ChangeAmount,
+    ChangeTips,
+    CreatePaymentIntent,
+    SearchPaymentIntents,
+    dump,
+)
+from tender.service.presenter import present, present_many
+from tender.service.views import public_view
+from tender.storage import intents as repo
+
+MAX_EXPIRY = timedelta(days=90)
+# Request fields kept as columns; everything else the merchant sent is echoed from ``details``.
+_COLUMNS = {
+    "amount",
+    "reference",
+    "captureMode",
+    "tipsAmount",
+    "cashbackAmount",
+    "serviceChargeAmount",
+    "expireAt",
+    "autoExpireIn",
+    "autoExpireAction",
+}
+
+
+def _check_currencies(account: Account, body: CreatePaymentIntent) -> str:
+    currency = body.amount.currency_code
+    if currency not in account.currencies:
+        accepted = ", ".join(account.currencies)
+        raise InvalidRequest.field(
+            "Amount.CurrencyCode",
+            f"The currency {currency} is not accepted; use one of {accepted}.",
+        )
+    others: list[tuple[str, str | None]] = [
+        ("TipsAmount", body.tips_amount and body.tips_amount.currency_code),
+        ("CashbackAmount", body.cashback_amount and body.cashback_amount.currency_code),
+        (
+            "ServiceChargeAmount",
+            body.service_charge_amount and body.service_charge_amount.currency_code,
+        ),
+    ]
+    others += _line_currencies(body.item_lines, body.tax_lines)
+    for field, code in others:
+        if code is not None and code != currency:
+            raise InvalidRequest.field(
+                f"{field}.CurrencyCode", f"The currency must match the amount's ({currency})."
+            )
+    return currency
+
+
+def _line_currencies(item_lines: Any, tax_lines: Any) -> list[tuple[str, str | None]]:
+    found: list[tuple[str, str | None]] = []
+    for name, lines in (("ItemLines", item_lines), ("TaxLines", tax_lines)):
+        for i, line in enumerate(lines or []):
+            found.append((f"{name}[{i}].AmountTotal", line.amount_total.currency_code))
+            for j, modifier in enumerate(getattr(line, "modifiers", None) or []):
+                found.append(
+                    (
+                        f"{name}[{i}].Modifiers[{j}].AmountPerModifier",
+                        modifier.amount_per_modifier.currency_code,
+                    )
+                )
+    return found
+
+
+def _expiry(body: CreatePaymentIntent, now: datetime, ctx: Context) -> dict[str, Any]:
+    expire_at = body.expire_at or now + timedelta(days=ctx.settings.default_expiry_days)
+    if body.expire_at is not None and not now < body.expire_at <= now + MAX_EXPIRY:
+        raise InvalidRequest.field("ExpireAt", "ExpireAt must be in the future and within 90 days.")
+    manual = body.capture_mode is CaptureMode.MANUAL
+    if not manual and (body.auto_expire_in or body.auto_expire_action):
+        field = "AutoExpireIn" if body.auto_expire_in else "AutoExpireAction"
+        raise InvalidRequest.field(field, f"{field} applies to Manual capture mode only.")
+    seconds = None
+    action = None
+    if manual and (body.auto_expire_in or body.auto_expire_action):
+        span = parse_timespan(body.auto_expire_in) if body.auto_expire_in else AUTHORIZATION_WINDOW
+        seconds = int(span.total_seconds())
+        action = (body.auto_expire_action or AutoExpireAction.RELEASE).value
+    return {"expire_at": expire_at, "auto_expire_in_seconds": seconds, "auto_expire_action": action}
+
+
+def _new_secret(ctx: Context, now: datetime) -> dict[str, Any]:
+    return {
+        "client_secret": new_token(),
+        "client_secret_expires_at": now + ctx.settings.client_secret_ttl,
+    }
+
+
+async def create(
+    ctx: Context, account: Account, body: CreatePaymentIntent, idem: IdempotencyKey | None
+) -> Reply:
+    currency = _check_currencies(account, body)
+    if body.setup_intent_id is not None:
+        raise InvalidRequest.field("SetupIntentId", "Setup intents are not supported by Tender.")
+    now = ctx.clock()
+    expiry = _expiry(body, now, ctx)
+    wire = dump(body)
+    details = {k: v for k, v in wire.items() if k not in _COLUMNS}
+    intent_id = new_id("pi", sandbox=account.sandbox)
+
+    async def effect(conn: AsyncConnection) -> Reply:
+        await repo.insert_intent(
+            conn,
+            dict(
+                id=intent_id,
+                account_id=account.id,
+                status=Status.CREATED.value,
+                capture_mode=body.capture_mode.value,
+                currency=currency,
+                amount=body.amount.value,
+                tips_amount=body.tips_amount.value if body.tips_amount else 0,
+                service_charge_amount=body.service_charge_amount.value
+                if body.service_charge_amount
+                else 0,
+                cashback_amount=body.cashback_amount.value if body.cashback_amount else 0,
+                reference=body.reference,
+                details=details,
+                version=1,
+                created_at=now,
+                updated_at=now,
+                **expiry,
+                **_new_secret(ctx, now),
+            ),
+        )
+        await events.emit(
+            conn,
+            event=events.CREATED,
+            account_id=account.id,
+            intent_id=intent_id,
+            status=Status.CREATED.value,
+            capture_mode=body.capture_mode.value,
+            sandbox=account.sandbox,
+            now=now,
+        )
+        return Reply(200, await _present_id(ctx, conn, account, intent_id))
+
+    return await run(ctx, account.id, idem, effect)
+
+
+async def _present_id(ctx: Context, conn: AsyncConnection, account: Account, id: str) -> Any:
+    row = await repo.get_intent(conn, account.id, id)
+    assert row is not None
+    return await present(ctx, conn, row)
+
+
+async def load_for_update(conn: AsyncConnection, account: Account, intent_id: str) -> Row:
+    """The intent, row-locked; NotFound for unknown ids and other accounts' intents alike."""
+    row = await repo.get_intent(conn, account.id, intent_id, for_update=True)
+    if row is None:
+        raise NotFound(f"No payment intent with id {intent_id}.")
+    return row
+
+
+def state_of(row: Row) -> IntentState:
+    return IntentState(status=Status(row.status), capture_mode=CaptureMode(row.capture_mode))
+
+
+async def get(ctx: Context, account: Account, intent_id: str, return_canceled: bool) -> Any:
+    async with ctx.db.transaction(write=False) as conn:
+        row = await repo.get_intent(conn, account.id, intent_id)
+        if row is None or (row.status == Status.CANCELED and not return_canceled):
+            raise NotFound(f"No payment intent with id {intent_id}.")
+        return await present(ctx, conn, row)
+
+
+async def cancel(
+    ctx: Context, account: Account, intent_id: str, idem: IdempotencyKey | None
+) -> Reply:
+    async def effect(conn: AsyncConnection) -> Reply:
+        row = await load_for_update(conn, account, intent_id)
+        now = ctx.clock()
+        new = decide(Operation.CANCEL, state_of(row), now)
+        await set_status(conn, account, row, new, now, client_secret=None)
+        return Reply(200, await _present_id(ctx, conn, account, intent_id))
+
+    return await run(ctx, account.id, idem, effect)
+
+
+async def set_status(
+    conn: AsyncConnection,
+    account: Account,
+    row: Row,
+    status: Status,
+    now: datetime,
+    *,
+    event_type: str | None = None,
+    event_fields: dict[str, Any] | None = None,
+    **values: Any,
+) -> None:
+    """Move the (locked) intent to ``status``: the row, a ``paymentEvents`` entry and the
+    ``payment_intent.status_updated`` outbox event, all in the caller's transaction."""
+    await repo.update_intent(
+        conn, row.id, row.version, dict(status=status.value, updated_at=now, **values)
+    )
+    await repo.add_payment_event(
+        conn, row.id, event_type or status.value, now, **(event_fields or {})
+    )
+    if status.value != row.status:
+        await events.emit(
+            conn,
+            event=events.STATUS_UPDATED,
+            account_id=account.id,
+            intent_id=row.id,
+            status=status.value,
+            capture_mode=row.capture_mode,
+            sandbox=account.sandbox,
+            now=now,
+        )
+
+
+async def change_amount(
+    ctx: Context, account: Account, intent_id: str, body: ChangeAmount, idem: IdempotencyKey | None
+) -> Reply:
+    async def effect(conn: AsyncConnection) -> Reply:
+        row = await load_for_update(conn, account, intent_id)
+        config = (row.details.get("config") or {}).get("payment") or {}
+        if not config.get("customAmountAllowed"):
+            raise MethodNotAllowed(
+                "This payment intent was not created with config.payment.customAmountAllowed."
+            )
+        now = ctx.clock()
+        decide(Operation.CHANGE_AMOUNT, state_of(row), now)
+        fields = [("Amount", body.amount.currency_code)]
+        fields += _line_currencies(body.item_lines, body.tax_lines)
+        for field, code in fields:
+            if code != row.currency:
+                raise InvalidRequest.field(
+                    f"{field}.CurrencyCode",
+                    f"The currency must be the payment intent's ({row.currency}).",
+                )
+        details = dict(row.details)
+        wire = dump(body)
+        for name in ("itemLines", "taxLines"):
+            if name in wire:
+                details[name] = wire[name]
+        await repo.update_intent(
+            conn,
+            row.id,
+            row.version,
+            dict(
+                amount=body.amount.value, details=details, updated_at=now, **_new_secret(ctx, now)
+            ),
+        )
+        return Reply(200, await _present_id(ctx, conn, account, intent_id))
+
+    return await run(ctx, account.id, idem, effect)
+
+
+async def change_tips(
+    ctx: Context, account: Account, intent_id: str, body: ChangeTips, idem: IdempotencyKey | None
+) -> Reply:
+    async def effect(conn: AsyncConnection) -> Reply:
+        row = await load_for_update(conn, account, intent_id)
+        config = (row.details.get("config") or {}).get("payment") or {}
+        if not config.get("tipsAllowed"):
+            raise MethodNotAllowed(
+                "This payment intent was not created with config.payment.tipsAllowed."
+            )
+        now = ctx.clock()
+        decide(Operation.CHANGE_TIPS, state_of(row), now)
+        if body.tips_amount.currency_code != row.currency:
+            raise InvalidRequest.field(
+                "TipsAmount.CurrencyCode",
+                f"The currency must be the payment intent's ({row.currency}).",
+            )
+        await repo.update_intent(
+            conn,
+            row.id,
+            row.version,
+            dict(tips_amount=body.tips_amount.value, updated_at=now, **_new_secret(ctx, now)),
+        )
+        return Reply(200, await _present_id(ctx, conn, account, intent_id))
+
+    return await run(ctx, account.id, idem, effect)
+
+
+async def _refresh(ctx: Context, conn: AsyncConnection, row: Row) -> None:
+    now = ctx.clock()
+    decide(Operation.REFRESH_SECRET, state_of(row), now)
+    await repo.update_intent(
+        conn, row.id, row.version, dict(updated_at=now, **_new_secret(ctx, now))
+    )
+
+
+async def refresh_secret(
+    ctx: Context, account: Account, intent_id: str, idem: IdempotencyKey | None
+) -> Reply:
+    async def effect(conn: AsyncConnection) -> Reply:
+        row = await load_for_update(conn, account, intent_id)
+        await _refresh(ctx, conn, row)
+        return Reply(200, await _present_id(ctx, conn, account, intent_id))
+
+    return await run(ctx, account.id, idem, effect)
+
+
+async def public_get(ctx: Context, intent_id: str) -> Any:
+    async with ctx.db.transaction(write=False) as conn:
+        row = await repo.get_intent_any_account(conn, intent_id)
+        if row is None or row.status == Status.CANCELED:
+            raise NotFound(f"No payment intent with id {intent_id}.")
+        return public_view(await present(ctx, conn, row), with_secret=False)
+
+
+async def public_refresh(ctx: Context, intent_id: str) -> Any:
+    """The customer-side refresh (SDKs call it after a failed attempt); no key, no idempotency:
+    each call issues a new secret and invalidates the previous one."""
+    async with ctx.db.transaction() as conn:
+        row = await repo.get_intent_any_account(conn, intent_id, for_update=True)
+        if row is None or row.status == Status.CANCELED:
+            raise NotFound(f"No payment intent with id {intent_id}.")
+        await _refresh(ctx, conn, row)
+        row = await repo.get_intent_any_account(conn, intent_id)
+        assert row is not None
+        return public_view(await present(ctx, conn, row), with_secret=True)
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+def encode_cursor(row: Row) -> str:
+    """Base64 of a JSON string, as Dojo's cursors are; ours carry the id to break ties."""
+    text = json.dumps(f"{row.created_at.isoformat()} {row.id}")
+    return base64.b64encode(text.encode()).decode()
+
+
+def decode_cursor(cursor: str, field: str) -> tuple[datetime, str]:
+    try:
+        text = json.loads(base64.b64decode(cursor, validate=True))
+        stamp, _, intent_id = text.partition(" ")
+        at = datetime.fromisoformat(stamp)
+        if not intent_id or at.tzinfo is None:
+            raise ValueError(cursor)
+        return at, intent_id
+    except (ValueError, TypeError, AttributeError, binascii.Error):
+        raise InvalidRequest.field(
+            field, "The cursor is not one this API returned; pass a before/after value unchanged."
+        ) from None
+
+
+async def search(ctx: Context, account: Account, body: SearchPaymentIntents) -> dict[str, Any]:
+    cursor = body.cursor
+    after = decode_cursor(cursor.after, "Cursor.After") if cursor.after else None
+    before = decode_cursor(cursor.before, "Cursor.Before") if cursor.before else None
+    if body.start_date and body.end_date and body.start_date > body.end_date:
+        raise InvalidRequest.field("StartDate", "StartDate must not be later than EndDate.")
+    async with ctx.db.transaction(write=False) as conn:
+        rows = await repo.search_intents(
+            conn,
+            account.id,
+            statuses=[s.value for s in body.statuses or []],
+            start=body.start_date,
+            end=body.end_date,
+            limit=cursor.limit,
+            after=after,
+            before=before,
+        )
+        more = len(rows) > cursor.limit
+        rows = rows[: cursor.limit]
+        if before:
+            rows.reverse()  # fetched oldest-first towards newer intents
+        data = await present_many(ctx, conn, rows)
+    if not rows:
+        return {"data": [], "before": None, "after": None}
+    # A page has a neighbour in the direction it came from whenever a cursor brought us here.
+    newer = more if before else after is not None
+    older = True if before else more
+    return {
+        "data": data,
+        "before": encode_cursor(rows[0]) if newer else None,
+        "after": encode_cursor(rows[-1]) if older else None,
+    }

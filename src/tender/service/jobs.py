@@ -1,0 +1,17 @@
+"""Background jobs that ``tender serve`` runs in-process and ``tender worker`` runs alone.
+
+Each job is an endless coroutine taking the context; it must survive database errors (log, back
+off, go on) and stop promptly when cancelled.
+"""
+
+from collections.abc import Awaitable, Callable
+
+from tender.service.context import Context
+
+Job = Callable[[Context], Awaitable[None]]
+
+
+def background_jobs() -> list[tuple[str, Job]]:
+    """The (name, job) pairs to run; later issues register the expiry scheduler and the
+    webhook dispatcher here."""
+    return []

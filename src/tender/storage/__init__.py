@@ -1,0 +1,1 @@
+"""Storage: the engine, the tables, repositories (which never commit) and migrations."""

@@ -1,0 +1,31 @@
+"""The transactional outbox: an event row written in the transaction of the change it reports."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from tender.storage.tables import outbox_events
+
+
+async def record_event(
+    conn: AsyncConnection,
+    *,
+    id: str,
+    account_id: str,
+    intent_id: str | None,
+    event: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> None:
+    await conn.execute(
+        insert(outbox_events).values(
+            id=id,
+            account_id=account_id,
+            intent_id=intent_id,
+            event=event,
+            payload=payload,
+            created_at=now,
+        )
+    )

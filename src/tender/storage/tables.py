@@ -1,0 +1,126 @@
+"""The tables. Money columns are BIGINT minor units; every money movement is a row.
+
+Keep this file in step with the Alembic migrations in ``migrations/versions``
+(``tests/storage/test_migrations.py`` checks that they agree).
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from tender.storage.types import JSONDocument, UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("environment", String(16), nullable=False),  # sandbox | prod
+    Column("currencies", JSONDocument, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("key_hash", String(64), nullable=False, unique=True),  # sha256 hex of the key
+    Column("hint", String(40), nullable=False),  # sk_sandbox_…last4, for listings
+    Column("environment", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
+
+payment_intents = Table(
+    "payment_intents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("capture_mode", String(8), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("tips_amount", BigInteger, nullable=False, default=0),
+    Column("service_charge_amount", BigInteger, nullable=False, default=0),
+    Column("cashback_amount", BigInteger, nullable=False, default=0),
+    Column("reference", String(60), nullable=False),
+    # Everything else the merchant sent (customer, addresses, config, lines, metadata…), echoed.
+    Column("details", JSONDocument, nullable=False),
+    Column("client_secret", String(200), unique=True),
+    Column("client_secret_expires_at", UTCDateTime),
+    Column("expire_at", UTCDateTime, nullable=False),
+    Column("auto_expire_in_seconds", Integer),
+    Column("auto_expire_action", String(16)),
+    Column("version", Integer, nullable=False, default=1),  # bumped by every change
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_payment_intents_account_created", "account_id", "created_at", "id"),
+    Index("ix_payment_intents_status_expire", "status", "expire_at"),
+)
+
+# The intent's history as Dojo shows it in ``paymentEvents`` (attempts and status changes).
+payment_events = Table(
+    "payment_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("intent_id", String(64), ForeignKey("payment_intents.id"), nullable=False, index=True),
+    Column("event_type", String(24), nullable=False),
+    Column("transaction_id", String(64)),
+    Column("auth_code", String(16)),
+    Column("card_number", String(32)),  # masked only, e.g. 445653******1096
+    Column("expiry_date", String(8)),
+    Column("card_type", String(16)),
+    Column("cardholder_name", String(100)),
+    Column("payment_method_id", String(64)),
+    Column("message", String(200)),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Transactional outbox: written in the transaction of the change it reports (webhooks read it).
+outbox_events = Table(
+    "outbox_events",
+    metadata,
+    # seq orders events (delivery per intent follows it); id is the public evt_… id.
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("id", String(64), nullable=False, unique=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("intent_id", String(64), index=True),
+    Column("event", String(64), nullable=False),
+    Column("payload", JSONDocument, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_outbox_events_account_seq", "account_id", "seq"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("account_id", String(64), ForeignKey("accounts.id"), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("state", String(16), nullable=False),  # in_flight | done
+    Column("response_status", Integer),
+    Column("response_body", Text),
+    Column("locked_until", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_idempotency_keys_created", "created_at"),
+)

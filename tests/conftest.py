@@ -1,0 +1,179 @@
+"""Shared fixtures. The same suite runs on SQLite and on PostgreSQL, chosen by
+``TENDER_TEST_DATABASE`` (``sqlite``, the default, or ``postgresql``); nothing is mocked: each test
+talks to a real, migrated database through the real application.
+
+PostgreSQL: ``TENDER_TEST_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/postgres``)
+names a server; the session creates a database of its own there and drops it at the end. When the
+server is unreachable the session fails under CI and exits with a loud message elsewhere.
+"""
+
+import asyncio
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from tender.api.app import create_app
+from tender.clock import ShiftedClock
+from tender.config import Settings
+from tender.service import accounts
+from tender.service.context import Context
+from tender.storage.db import Database
+from tender.storage.migrate import upgrade
+from tender.storage.tables import metadata
+
+VERSION = "2024-02-05"
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def backend() -> str:
+    return os.environ.get("TENDER_TEST_DATABASE", "sqlite")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"tender test database: {backend()}"
+
+
+async def _admin(url: str, *statements: str) -> None:
+    db = Database(url)
+    try:
+        async with db.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            for statement in statements:
+                await conn.execute(text(statement))
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if backend() == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "tender.db"
+        url = f"sqlite:///{path}"
+        upgrade(url)
+        yield url
+        return
+    server = os.environ.get("TENDER_TEST_POSTGRES_URL", DEFAULT_PG)
+    name = f"tender_test_{os.getpid()}_{secrets.token_hex(3)}"
+    try:
+        asyncio.run(_admin(server, f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        message = f"PostgreSQL at {server} is unreachable: {exc}"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.exit(message + " (set TENDER_TEST_POSTGRES_URL or start it)", returncode=3)
+    url = str(make_url(server).set(database=name).render_as_string(hide_password=False))
+    upgrade(url)
+    yield url
+    asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def clock() -> ShiftedClock:
+    return ShiftedClock()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, public_url="http://testserver", run_workers=False)
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: ShiftedClock) -> AsyncIterator[Any]:
+    application = create_app(settings, clock=clock, run_jobs=False)
+    async with application.router.lifespan_context(application):
+        yield application
+    await _clean(settings.database_url)
+
+
+async def _clean(url: str) -> None:
+    """Empty every table, so each test starts from nothing (cheaper than re-migrating)."""
+    db = Database(url)
+    try:
+        async with db.transaction() as conn:
+            for table in reversed(metadata.sorted_tables):
+                await conn.execute(table.delete())
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture
+def ctx(app: Any) -> Context:
+    return app.state.ctx
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+class Api:
+    """An account's view of the API: its key in every request, plus small helpers."""
+
+    def __init__(self, client: httpx.AsyncClient, key: str, account_id: str) -> None:
+        self.client = client
+        self.key = key
+        self.account_id = account_id
+
+    def headers(self, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Basic {self.key}", "version": VERSION, **extra}
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        return await self.client.request(
+            method, path, json=json, headers={**self.headers(), **(headers or {})}, **kwargs
+        )
+
+    async def create(self, **fields: Any) -> dict[str, Any]:
+        body = {"amount": {"value": 1000, "currencyCode": "GBP"}, "reference": "Order 245"}
+        body.update(fields)
+        response = await self.request("POST", "/payment-intents", json=body)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def get(self, intent_id: str, **params: Any) -> httpx.Response:
+        return await self.request("GET", f"/payment-intents/{intent_id}", params=params)
+
+
+async def make_api(ctx: Context, client: httpx.AsyncClient, name: str = "merchant") -> Api:
+    account, key = await accounts.create_key(ctx, account_name=name, environment="sandbox")
+    return Api(client, key, account.id)
+
+
+@pytest.fixture
+async def api(ctx: Context, client: httpx.AsyncClient) -> Api:
+    return await make_api(ctx, client, "merchant")
+
+
+@pytest.fixture
+async def other_api(ctx: Context, client: httpx.AsyncClient) -> Api:
+    return await make_api(ctx, client, "another merchant")
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    """The response is an RFC 7807 problem with ``status``; returns its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status
+    assert body["title"] and body["type"]
+    assert body["traceId"].startswith("00-")
+    assert isinstance(body["errors"], dict)
+    return body
+
+
+ROOT = Path(__file__).resolve().parents[1]
