@@ -177,3 +177,103 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
 
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+# --- a real server on 127.0.0.1 and a real browser ----------------------------------------
+
+
+class LiveServer:
+    """The application served by uvicorn on a free 127.0.0.1 port, in a thread of its own."""
+
+    def __init__(self, settings: Settings, clock: ShiftedClock) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        sock.close()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.settings = settings.model_copy(update={"public_url": self.url})
+        self.app = create_app(self.settings, clock=clock, run_jobs=False)
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> "LiveServer":
+        import time
+
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the live server did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+async def live_server(settings: Settings, clock: ShiftedClock) -> AsyncIterator[LiveServer]:
+    server = await asyncio.to_thread(LiveServer(settings, clock).start)
+    try:
+        yield server
+    finally:
+        await asyncio.to_thread(server.stop)
+        await _clean(settings.database_url)
+
+
+@pytest.fixture
+async def live_api(live_server: LiveServer) -> AsyncIterator[Api]:
+    """An account with a key, talking to the live server over real HTTP."""
+    ctx = Context(db=Database(live_server.settings.database_url), settings=live_server.settings)
+    try:
+        account, key = await accounts.create_key(ctx, account_name="live merchant")
+    finally:
+        await ctx.db.dispose()
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
+        yield Api(http, key, account.id)
+
+
+CHROMIUM = os.environ.get("TENDER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]  # fmt: skip
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    from playwright.async_api import async_playwright
+
+    if not os.path.exists(CHROMIUM):  # noqa: ASYNC240 - once per test, before the browser
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium", False)
+    async with async_playwright() as playwright:
+        instance = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield instance
+        finally:
+            await instance.close()
+
+
+@pytest.fixture
+async def page(browser: Any) -> AsyncIterator[Any]:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        await context.close()

@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 
 from tender import __version__
 from tender.api import problems
@@ -71,7 +70,7 @@ def create_app(
     app.include_router(intents.router)
     app.include_router(health.router)
     app.include_router(docs.router)
-    app.mount(docs.ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="swagger")
+    app.mount(docs.ASSETS, StaticFiles(directory=docs.ASSET_DIR), name="swagger")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -1,4 +1,7 @@
-"""The interactive API reference at ``/docs``, served from the bundled Swagger UI (no CDN)."""
+"""The interactive API reference at ``/docs``, served from Swagger UI 5 assets that the
+``fastapi-offline`` package ships (the machine running Tender may have no internet)."""
+
+from importlib.resources import files
 
 from fastapi import APIRouter
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -6,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 router = APIRouter(include_in_schema=False)
 ASSETS = "/static/swagger"
+ASSET_DIR = str(files("fastapi_offline") / "static")
 
 
 @router.get("/docs")
@@ -15,5 +19,5 @@ async def reference() -> HTMLResponse:
         title="Tender API reference",
         swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
         swagger_css_url=f"{ASSETS}/swagger-ui.css",
-        swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
+        swagger_favicon_url=f"{ASSETS}/favicon.png",
     )
