@@ -215,7 +215,10 @@ MetadataValue = Annotated[str, StringConstraints(max_length=500, strict=True)]
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 has no UTC form: a 400, not a 500
+        raise ValueError("the date is out of range once converted to UTC") from None
 
 
 class CreatePaymentIntent(WireModel):

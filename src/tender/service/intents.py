@@ -8,7 +8,7 @@ lock, asks ``domain.rules.decide`` whether the operation may happen, and writes 
 import base64
 import binascii
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Row
@@ -357,8 +357,8 @@ def decode_cursor(cursor: str, field: str) -> tuple[datetime, str]:
         at = datetime.fromisoformat(stamp)
         if not intent_id or at.tzinfo is None:
             raise ValueError(cursor)
-        return at, intent_id
-    except (ValueError, TypeError, AttributeError, binascii.Error):
+        return at.astimezone(UTC), intent_id
+    except (ValueError, TypeError, AttributeError, OverflowError, binascii.Error):
         raise InvalidRequest.field(
             field, "The cursor is not one this API returned; pass a before/after value unchanged."
         ) from None
