@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a table reads best one case per line)
 """Every request limit of spec §2.2–2.3, §2.5 and §2.11: one table of (body change -> the field
 named in the 400 problem), with the accepted value at each boundary next to the refused one."""
 
