@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Many concurrent requests on one intent: exactly one effect, or every effect serialized with
 no lost update (row locks on PostgreSQL, BEGIN IMMEDIATE on SQLite). Runs on both databases."""
 
@@ -109,3 +110,24 @@ async def test_concurrent_creates_with_one_key_create_one_intent(api: Api, ctx: 
     assert len(ids) == 1
     listed = await api.request("POST", "/payment-intents/search", json={})
     assert [i["id"] for i in listed.json()["data"]] == list(ids)
+
+
+async def test_concurrent_failing_requests_with_one_key_never_answer_500(
+    api: Api, ctx: Context
+) -> None:
+    """Each failure releases the key while others are claiming it: they must see a clean
+    409 (in flight) or run and fail the same way themselves."""
+    intent = await api.create()  # no customAmountAllowed: every amount change is a 405
+    path = f"/payment-intents/{intent['id']}/amount"
+    body = {"amount": {"value": 5, "currencyCode": "GBP"}}
+    for _ in range(3):
+        responses = await asyncio.gather(
+            *(
+                api.request("POST", path, json=body, headers={"idempotencyKey": "flaky"})
+                for _ in range(N)
+            )
+        )
+        assert {r.status_code for r in responses} <= {405, 409}, Counter(
+            r.status_code for r in responses
+        )
+    assert (await row_of(ctx, intent["id"])).version == 1
