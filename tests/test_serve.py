@@ -2,6 +2,7 @@
 stdout and serves the seed's Step 1; a second start prints no new key."""
 
 import queue
+import sqlite3
 import subprocess
 import threading
 import time
@@ -67,6 +68,9 @@ def test_first_start_prints_a_key_that_serves_step_one(tmp_path: Path) -> None:
             assert intent["clientSessionSecret"]
             assert intent["paymentLink"] == f"http://127.0.0.1:{port}/checkout/{intent['id']}"
         assert "Created a sandbox account" in log.read_text()
+        if url.startswith("sqlite:///"):  # the default database runs in WAL mode
+            with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+                assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
         port = free_port()
         with serving(url, port, log) as (_, lines):

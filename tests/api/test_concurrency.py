@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """Many concurrent requests on one intent: exactly one effect, or every effect serialized with
 no lost update (row locks on PostgreSQL, BEGIN IMMEDIATE on SQLite). Runs on both databases."""
 
