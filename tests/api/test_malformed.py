@@ -1,7 +1,9 @@
+# ruff: noqa: E501
 """No malformed request yields a 5xx or changes anything: a generated corpus (corpus.py) of
 broken JSON, wrong types, huge numbers, floats, nulls, deep nesting, unicode, NUL characters,
 wrong content types, oversized bodies and missing or garbage headers, on every endpoint."""
 
+import random
 from typing import Any
 
 import httpx
@@ -11,7 +13,7 @@ from tender.service import accounts
 from tender.service.context import Context
 from tender.storage import intents as intents_repo
 from tender.storage.tables import metadata
-from tests.api.corpus import Case, cases
+from tests.api.corpus import CREATE_FIELDS, GOOD_CREATE, Case, cases
 from tests.conftest import Api
 
 
@@ -61,3 +63,63 @@ async def test_no_malformed_request_answers_5xx_or_changes_anything(api: Api, ct
     assert await snapshot(ctx, intent["id"]) == before
     # And the intent still works: the corpus left it exactly as it was.
     assert (await api.get(intent["id"])).json() == intent
+
+
+def random_json(rng: random.Random, depth: int = 0) -> Any:
+    """Any JSON value: nulls, booleans, huge and negative integers, floats, odd unicode, and
+    nested arrays and objects."""
+    kinds = ["null", "bool", "int", "big", "float", "text", "list", "dict"]
+    kind = rng.choice(kinds if depth < 4 else kinds[:6])
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return rng.random() < 0.5
+    if kind == "int":
+        return rng.randint(-3, 3000)
+    if kind == "big":
+        return rng.choice([-1, 1]) * 10 ** rng.randint(10, 40)
+    if kind == "float":
+        return rng.choice([0.5, -0.0, 1e308, 1000.0, 3.14])
+    if kind == "text":
+        alphabet = "aZ09 _-@.:/\u00e9\u4e2d\U0001f600\u202e\u0000\u200b"
+        return "".join(rng.choice(alphabet) for _ in range(rng.choice([0, 1, 3, 61, 300])))
+    if kind == "list":
+        return [random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+    keys = ["value", "currencyCode", "name", "countryCode", "a", "Amount"]
+    return {rng.choice(keys): random_json(rng, depth + 1) for _ in range(rng.randint(0, 3))}
+
+
+async def test_random_json_in_every_field_never_answers_5xx(api: Api, ctx: Context) -> None:
+    """A seeded, generated corpus: random JSON in random fields of every body-taking endpoint.
+    Whatever is refused changes nothing; whatever is accepted creates exactly one intent."""
+    rng = random.Random(20240205)
+    intent = await api.create(
+        config={"payment": {"customAmountAllowed": True, "tipsAllowed": True}}
+    )
+    bodies: dict[str, dict[str, Any]] = {
+        "/payment-intents": dict(GOOD_CREATE),
+        "/payment-intents/search": {"cursor": {"limit": 5}},
+        f"/payment-intents/{intent['id']}/amount": {"amount": {"value": 5, "currencyCode": "GBP"}},
+        f"/payment-intents/{intent['id']}/tips-amount": {
+            "tipsAmount": {"value": 5, "currencyCode": "GBP"}
+        },
+    }
+    fields = {path: [*body, "unknown"] for path, body in bodies.items()}
+    fields["/payment-intents"] = [*CREATE_FIELDS, "unknown"]
+    failures = []
+    for _ in range(400):
+        path = rng.choice(list(bodies))
+        body = dict(bodies[path])
+        for _ in range(rng.randint(1, 3)):
+            body[rng.choice(fields[path])] = random_json(rng)
+        before = await snapshot(ctx, intent["id"])
+        response = await api.request("POST", path, json=body)
+        after = await snapshot(ctx, intent["id"])
+        if response.status_code >= 500:
+            failures.append(f"{path} {body!r:.200}: {response.status_code}")
+        elif response.status_code >= 400:
+            if after != before:
+                failures.append(f"{path} {body!r:.200}: refused but changed the database")
+        elif path == "/payment-intents":
+            assert after["payment_intents"] == before["payment_intents"] + 1
+    assert not failures, "\n".join(failures)
