@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """No malformed request yields a 5xx or changes anything: a generated corpus (corpus.py) of
 broken JSON, wrong types, huge numbers, floats, nulls, deep nesting, unicode, NUL characters,
 wrong content types, oversized bodies and missing or garbage headers, on every endpoint."""
