@@ -39,8 +39,9 @@ test-postgres: $(STAMP) browser
 
 test: lint test-sqlite test-postgres
 
+# Load generator: create -> retrieve -> search at concurrency 1, 8, 32 on SQLite and PostgreSQL.
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -135,7 +135,10 @@ def keys_list() -> None:
             f"{row.created_at:%Y-%m-%d %H:%M}",
             f"{row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "",
         )
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:  # piped: never wrap the ids that `keys revoke` needs
+        console = Console(width=250)
+    console.print(table)
 
 
 @keys_app.command("revoke")

@@ -81,19 +81,25 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     schema = get_openapi(
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     # Every problem answer is application/problem+json, not application/json.
     for path in schema["paths"].values():
         for operation in path.values():
-            for code, response in operation.get("responses", {}).items():
+            responses = operation.get("responses", {})
+            for code, response in responses.items():
                 content = response.get("content", {})
                 if code[:1] in "45" and "application/json" in content:
                     content["application/problem+json"] = content.pop("application/json")
-                if code == "422" and "HTTPValidationError" in str(content):
-                    response["description"] = "Idempotency key reused with a different request"
-                    response["content"] = {
-                        "application/problem+json": {
-                            "schema": {"$ref": "#/components/schemas/Problem"}
-                        }
+            # FastAPI documents its own 422 validation error; Tender answers validation
+            # failures (a missing version header included) with a 400 problem, and 422 only
+            # for an idempotency key reused with a different request.
+            if "HTTPValidationError" in str(responses.get("422", "")):
+                del responses["422"]
+                responses.setdefault("400", {"description": "Invalid request", "content": problem})
+                if any(p["name"] == "idempotencyKey" for p in operation.get("parameters", [])):
+                    responses["422"] = {
+                        "description": "Idempotency key reused with a different request",
+                        "content": problem,
                     }
     for name in ("HTTPValidationError", "ValidationError"):
         schema.get("components", {}).get("schemas", {}).pop(name, None)

@@ -5,7 +5,7 @@ the intent's row lock, with amounts derived from the movement rows.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from tender.domain.status import CaptureMode, Operation, Status, allowed_from, target
 from tender.errors import InvalidRequest, StateConflict
@@ -114,10 +114,15 @@ def _check_reversal(state: IntentState, now: datetime) -> None:
                 state,
                 "a Manual authorization can only be reversed within 7 days",
             )
-    elif state.captured_at is None or state.captured_at.date() != now.date():
+    elif state.captured_at is None or _utc_day(state.captured_at) != _utc_day(now):
         raise _conflict(
             Operation.REVERSE,
             state,
             "an Auto capture can only be reversed on the UTC day it was captured; "
             "refund it instead",
         )
+
+
+def _utc_day(moment: datetime) -> date:
+    """The UTC calendar day of an aware datetime (DESIGN.md: same *UTC* day for reversals)."""
+    return moment.astimezone(UTC).date()

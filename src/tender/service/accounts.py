@@ -106,7 +106,7 @@ def parse_authorization(header: str | None) -> str:
         return credential
     try:
         decoded = base64.b64decode(credential, validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except (binascii.Error, ValueError):  # ValueError: non-ASCII text (UnicodeDecodeError too)
         raise Unauthorized("The Authorization header must be 'Basic <secret key>'.") from None
     return decoded.partition(":")[0]
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +16,7 @@ from tender.storage import idempotency as repo
 from tender.storage.idempotency import ClaimResult
 
 MAX_KEY_LENGTH = 255
+_PRINTABLE = re.compile(r"^[\x20-\x7e]+\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,13 +30,14 @@ class IdempotencyKey:
     def of(cls, key: str | None, method: str, path: str, body: bytes) -> "IdempotencyKey | None":
         if key is None:
             return None
-        if not key.strip() or len(key) > MAX_KEY_LENGTH:
+        if not key.strip() or len(key) > MAX_KEY_LENGTH or not _PRINTABLE.match(key):
             raise InvalidRequest.field(
-                "IdempotencyKey", f"The idempotency key must be 1-{MAX_KEY_LENGTH} characters."
+                "IdempotencyKey",
+                f"The idempotency key must be 1-{MAX_KEY_LENGTH} printable ASCII characters.",
             )
         try:  # the same JSON written differently is the same request
             canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
-        except ValueError:
+        except (ValueError, RecursionError):  # bodies of body-less routes are not parsed
             canonical = body.decode("utf-8", "replace")
         digest = hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
         return cls(key, digest)

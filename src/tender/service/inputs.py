@@ -33,10 +33,30 @@ HttpUrl = Annotated[
 Text100 = Annotated[str, StringConstraints(max_length=100, strict=True)]
 
 
+def _has_nul(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if depth > 32:  # deeper input fails validation anyway
+        return False
+    if isinstance(value, dict):
+        return any(_has_nul(k, depth + 1) or _has_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v, depth + 1) for v in value)
+    return False
+
+
 class WireModel(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=False, extra="forbid", frozen=True
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul_characters(cls, value: Any) -> Any:
+        """PostgreSQL cannot store U+0000 in text or JSONB: refuse it here as a 400, not a 500."""
+        if _has_nul(value):
+            raise ValueError("must not contain the NUL character (U+0000)")
+        return value
 
 
 class Money(WireModel):
@@ -195,7 +215,10 @@ MetadataValue = Annotated[str, StringConstraints(max_length=500, strict=True)]
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 has no UTC form: a 400, not a 500
+        raise ValueError("the date is out of range once converted to UTC") from None
 
 
 class CreatePaymentIntent(WireModel):

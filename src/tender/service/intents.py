@@ -8,7 +8,8 @@ lock, asks ``domain.rules.decide`` whether the operation may happen, and writes 
 import base64
 import binascii
 import json
-from datetime import datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Row
@@ -35,6 +36,9 @@ from tender.service.views import public_view
 from tender.storage import intents as repo
 
 MAX_EXPIRY = timedelta(days=90)
+# Every id Tender issues matches this; anything else cannot exist and never reaches the database
+# (PostgreSQL rejects a NUL byte in a parameter with an error rather than "no rows").
+_ID_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}\Z")
 # Request fields kept as columns; everything else the merchant sent is echoed from ``details``.
 _COLUMNS = {
     "amount",
@@ -170,8 +174,20 @@ async def _present_id(ctx: Context, conn: AsyncConnection, account: Account, id:
     return await present(ctx, conn, row)
 
 
+def _not_found(intent_id: str) -> NotFound:
+    shown = intent_id if _ID_SHAPE.match(intent_id) else repr(intent_id[:80])
+    return NotFound(f"No payment intent with id {shown}.")
+
+
+def check_id(intent_id: str) -> None:
+    """NotFound for a path id that cannot be one of ours (bad characters, too long)."""
+    if not _ID_SHAPE.match(intent_id):
+        raise _not_found(intent_id)
+
+
 async def load_for_update(conn: AsyncConnection, account: Account, intent_id: str) -> Row:
     """The intent, row-locked; NotFound for unknown ids and other accounts' intents alike."""
+    check_id(intent_id)
     row = await repo.get_intent(conn, account.id, intent_id, for_update=True)
     if row is None:
         raise NotFound(f"No payment intent with id {intent_id}.")
@@ -183,6 +199,7 @@ def state_of(row: Row) -> IntentState:
 
 
 async def get(ctx: Context, account: Account, intent_id: str, return_canceled: bool) -> Any:
+    check_id(intent_id)
     async with ctx.db.transaction(write=False) as conn:
         row = await repo.get_intent(conn, account.id, intent_id)
         if row is None or (row.status == Status.CANCELED and not return_canceled):
@@ -321,6 +338,7 @@ async def refresh_secret(
 
 
 async def public_get(ctx: Context, intent_id: str) -> Any:
+    check_id(intent_id)
     async with ctx.db.transaction(write=False) as conn:
         row = await repo.get_intent_any_account(conn, intent_id)
         if row is None or row.status == Status.CANCELED:
@@ -331,6 +349,7 @@ async def public_get(ctx: Context, intent_id: str) -> Any:
 async def public_refresh(ctx: Context, intent_id: str) -> Any:
     """The customer-side refresh (SDKs call it after a failed attempt); no key, no idempotency:
     each call issues a new secret and invalidates the previous one."""
+    check_id(intent_id)
     async with ctx.db.transaction() as conn:
         row = await repo.get_intent_any_account(conn, intent_id, for_update=True)
         if row is None or row.status == Status.CANCELED:
@@ -357,8 +376,8 @@ def decode_cursor(cursor: str, field: str) -> tuple[datetime, str]:
         at = datetime.fromisoformat(stamp)
         if not intent_id or at.tzinfo is None:
             raise ValueError(cursor)
-        return at, intent_id
-    except (ValueError, TypeError, AttributeError, binascii.Error):
+        return at.astimezone(UTC), intent_id
+    except (ValueError, TypeError, AttributeError, OverflowError, binascii.Error):
         raise InvalidRequest.field(
             field, "The cursor is not one this API returned; pass a before/after value unchanged."
         ) from None

@@ -48,13 +48,19 @@ async def claim(
         locked_until=now + lease,
         created_at=now,
     )
-    inserted = await insert_ignore(
-        conn, T, dict(account_id=account_id, key=key, **values), ["account_id", "key"]
-    )
-    if inserted:
-        return Claim(ClaimResult.CLAIMED)
     where = (T.c.account_id == account_id, T.c.key == key)
-    row = (await conn.execute(select(T).where(*where).with_for_update())).one()
+    for _ in range(3):
+        inserted = await insert_ignore(
+            conn, T, dict(account_id=account_id, key=key, **values), ["account_id", "key"]
+        )
+        if inserted:
+            return Claim(ClaimResult.CLAIMED)
+        row = (await conn.execute(select(T).where(*where).with_for_update())).first()
+        if row is not None:
+            break
+        # The holder failed and released the key between our insert and our read: try again.
+    else:  # released and re-claimed by others each time: it is busy, let the caller retry
+        return Claim(ClaimResult.IN_FLIGHT)
     if now - row.created_at > ttl:  # an expired key is as good as new
         await conn.execute(update(T).where(*where).values(**values))
         return Claim(ClaimResult.CLAIMED)

@@ -1,0 +1,1 @@
+"""Load generators for a running Tender (``make bench``); never part of the test suite."""

@@ -1,0 +1,128 @@
+"""The ``tender`` command, run as a real process: migrate, keys create/list/revoke, --key."""
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, select
+
+from tender.config import Settings
+from tender.errors import Unauthorized
+from tender.service import accounts
+from tender.service.context import Context
+from tender.storage.db import Database
+from tender.storage.migrate import head_revision
+from tender.storage.tables import api_keys
+from tests.processes import fresh_database, tender
+
+KEY = re.compile(r"^sk_(sandbox|prod)_[A-Za-z0-9_-]{16,100}$")
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> object:
+    with fresh_database(tmp_path) as database_url:
+        yield database_url
+
+
+def authenticate(url: str, key: str) -> accounts.Account:
+    async def main() -> accounts.Account:
+        db = Database(url)
+        try:
+            return await accounts.authenticate(Context(db=db, settings=Settings()), f"Basic {key}")
+        finally:
+            await db.dispose()
+
+    return asyncio.run(main())
+
+
+def tables(url: str) -> set[str]:
+    async def main() -> set[str]:
+        db = Database(url)
+        try:
+            async with db.engine.connect() as conn:
+                return set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+        finally:
+            await db.dispose()
+
+    return asyncio.run(main())
+
+
+def test_migrate_creates_the_schema_and_is_repeatable(url: str) -> None:
+    first = tender(url, "migrate")
+    assert first.returncode == 0, first.stderr
+    assert head_revision() in first.stderr
+    assert {"accounts", "api_keys", "payment_intents", "payment_events", "outbox_events",
+            "idempotency_keys", "alembic_version"} <= tables(url)  # fmt: skip
+    assert tender(url, "migrate").returncode == 0
+
+
+def test_keys_create_prints_the_key_alone_and_it_authenticates(url: str) -> None:
+    made = tender(url, "keys", "create")
+    assert made.returncode == 0, made.stderr
+    lines = made.stdout.splitlines()
+    assert len(lines) == 1 and KEY.match(lines[0]) and lines[0].startswith("sk_sandbox_")
+    account = authenticate(url, lines[0])
+    assert (account.name, account.environment) == ("default", "sandbox")
+    # A second key for the same account name joins that account.
+    again = tender(url, "keys", "create").stdout.strip()
+    assert again != lines[0] and authenticate(url, again).id == account.id
+
+
+def test_keys_create_for_a_named_prod_account(url: str) -> None:
+    made = tender(url, "keys", "create", "--account", "Shop", "--env", "prod")
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip()
+    assert key.startswith("sk_prod_")
+    account = authenticate(url, key)
+    assert (account.name, account.environment, account.sandbox) == ("Shop", "prod", False)
+    bad = tender(url, "keys", "create", "--env", "staging")
+    assert bad.returncode == 2 and "sandbox or prod" in bad.stderr
+
+
+def test_keys_create_registers_a_chosen_key_once(url: str) -> None:
+    chosen = "sk_sandbox_my-own-test-key-0001"
+    made = tender(url, "keys", "create", "--key", chosen, "--account", "ci")
+    assert made.returncode == 0 and made.stdout.strip() == chosen
+    assert authenticate(url, chosen).name == "ci"
+    duplicate = tender(url, "keys", "create", "--key", chosen)
+    assert duplicate.returncode == 2 and "already registered" in duplicate.stderr
+    for wrong in (
+        "sk_prod_my-own-test-key-0001",
+        "sk_sandbox_short",
+        "pk_sandbox_xxxxxxxxxxxxxxxxxx",
+    ):
+        refused = tender(url, "keys", "create", "--key", wrong)
+        assert refused.returncode == 2, wrong
+        assert wrong not in refused.stdout
+
+
+def test_keys_are_stored_hashed_and_listed_by_hint(url: str) -> None:
+    key = tender(url, "keys", "create", "--account", "Shop").stdout.strip()
+
+    async def rows() -> list[tuple[object, ...]]:
+        db = Database(url)
+        try:
+            async with db.transaction(write=False) as conn:
+                return [tuple(r) for r in (await conn.execute(select(api_keys))).all()]
+        finally:
+            await db.dispose()
+
+    (row,) = asyncio.run(rows())
+    assert all(key not in str(value) for value in row)
+    listing = tender(url, "keys", "list")
+    assert listing.returncode == 0
+    assert key not in listing.stdout
+    assert key[-4:] in listing.stdout and "Shop" in listing.stdout
+
+
+def test_keys_revoke(url: str) -> None:
+    key = tender(url, "keys", "create").stdout.strip()
+    listing = tender(url, "keys", "list").stdout
+    (key_id,) = re.findall(r"key_sandbox_[A-Za-z0-9_-]+", listing)
+    revoked = tender(url, "keys", "revoke", key_id)
+    assert revoked.returncode == 0 and key_id in revoked.stderr
+    with pytest.raises(Unauthorized):
+        authenticate(url, key)
+    again = tender(url, "keys", "revoke", key_id)
+    assert again.returncode == 2 and "No live key" in again.stderr
