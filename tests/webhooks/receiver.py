@@ -4,6 +4,7 @@ every request and answers as the test tells it (fail the first N, a fixed status
 import json
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -39,6 +40,7 @@ class Receiver:
         self.fail_first = 0
         self.status = 200
         self.location: str | None = None
+        self.delay = 0.0  # seconds to stall before answering (a slow receiver)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -57,6 +59,8 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 status = receiver._answer(self.path, headers, body)
+                if receiver.delay:
+                    time.sleep(receiver.delay)  # a slow receiver, in its own thread
                 reply = b"ok" if status < 300 else b"not now"
                 self.send_response(status)
                 if receiver.location and 300 <= status < 400:
