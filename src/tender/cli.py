@@ -1,4 +1,4 @@
-"""The ``tender`` command: serve, migrate, worker, keys."""
+"""The ``tender`` command: serve, migrate, worker, keys, webhooks, listen."""
 
 import asyncio
 import contextlib
@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from tender.cli_webhooks import listen, webhooks_app
 from tender.config import Settings
 from tender.errors import TenderError
 from tender.service import accounts
@@ -23,6 +24,8 @@ app = typer.Typer(
 )
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+app.add_typer(webhooks_app, name="webhooks")
+app.command()(listen)
 err = Console(stderr=True)
 T = TypeVar("T")
 

@@ -42,6 +42,14 @@ class Settings(BaseSettings):
         description="HMAC key for card fingerprints; set your own in production",
     )
     run_workers: bool = Field(default=True, description="Run background workers inside serve")
+    # Webhook delivery: ~10 attempts spread over about a day (base * 2**n, jittered, capped).
+    webhook_max_attempts: int = Field(default=10, ge=1)
+    webhook_backoff_base_seconds: float = Field(default=180.0, gt=0)
+    webhook_backoff_max_seconds: float = Field(default=8 * 3600.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_lease_seconds: float = Field(default=60.0, gt=0)
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    webhook_batch_size: int = Field(default=50, ge=1, le=1000)
 
     @cached_property
     def async_url(self) -> str:

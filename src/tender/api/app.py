@@ -13,7 +13,16 @@ from fastapi.staticfiles import StaticFiles
 from tender import __version__
 from tender.api import problems
 from tender.api.middleware import RequestGuard
-from tender.api.routes import docs, gateway, health, intents, movements, threeds
+from tender.api.routes import (
+    docs,
+    gateway,
+    health,
+    intents,
+    movements,
+    receipts,
+    threeds,
+    webhooks,
+)
 from tender.clock import Clock, system_clock
 from tender.config import Settings
 from tender.service.context import Context
@@ -71,6 +80,8 @@ def create_app(
     app.include_router(movements.router)
     app.include_router(gateway.router)
     app.include_router(threeds.router)
+    app.include_router(receipts.router)
+    app.include_router(webhooks.router)
     app.include_router(health.router)
     app.include_router(docs.router)
     app.mount(docs.ASSETS, StaticFiles(directory=docs.ASSET_DIR), name="swagger")
@@ -96,14 +107,15 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             # FastAPI documents its own 422 validation error; Tender answers validation
             # failures (a missing version header included) with a 400 problem, and 422 only
             # for an idempotency key reused with a different request.
-            if "HTTPValidationError" in str(responses.get("422", "")):
-                del responses["422"]
+            names = {p["name"] for p in operation.get("parameters", [])}
+            responses.pop("422", None)
+            if "version" in names or "requestBody" in operation:
                 responses.setdefault("400", {"description": "Invalid request", "content": problem})
-                if any(p["name"] == "idempotencyKey" for p in operation.get("parameters", [])):
-                    responses["422"] = {
-                        "description": "Idempotency key reused with a different request",
-                        "content": problem,
-                    }
+            if "idempotencyKey" in names:
+                responses["422"] = {
+                    "description": "Idempotency key reused with a different request",
+                    "content": problem,
+                }
     for name in ("HTTPValidationError", "ValidationError"):
         schema.get("components", {}).get("schemas", {}).pop(name, None)
     app.openapi_schema = schema
