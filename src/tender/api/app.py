@@ -14,7 +14,7 @@ from tender import __version__
 from tender.api import problems
 from tender.api.cors import PublicCors
 from tender.api.middleware import RequestGuard
-from tender.api.routes import checkout, docs, health, intents
+from tender.api.routes import checkout, docs, gateway, health, intents, movements, threeds
 from tender.clock import Clock, system_clock
 from tender.config import Settings
 from tender.demo import shop as demo_shop
@@ -71,6 +71,9 @@ def create_app(
     app.add_middleware(PublicCors)
     problems.install(app)
     app.include_router(intents.router)
+    app.include_router(movements.router)
+    app.include_router(gateway.router)
+    app.include_router(threeds.router)
     app.include_router(health.router)
     app.include_router(docs.router)
     app.mount(docs.ASSETS, StaticFiles(directory=docs.ASSET_DIR), name="swagger")
