@@ -96,6 +96,20 @@
     });
   }
 
+  /* The field's own style overrides base property by property, state by state. */
+  function deepMerge(target, source) {
+    Object.keys(source || {}).forEach(function (key) {
+      var value = source[key];
+      if (value && typeof value === "object" && !Array.isArray(value)) {
+        var into = target[key] && typeof target[key] === "object" ? target[key] : {};
+        target[key] = deepMerge(deepMerge({}, into), value);
+      } else {
+        target[key] = value;
+      }
+    });
+    return target;
+  }
+
   function rules(selector, props) {
     var css = F.safeCss(props);
     return css ? selector + "{" + css + "}\n" : "";
@@ -106,10 +120,7 @@
     if (!styles) return;
     var css = "";
     FIELDS.forEach(function (name) {
-      var merged = {};
-      [styles.base, styles[name]].forEach(function (style) {
-        Object.keys(style || {}).forEach(function (key) { merged[key] = style[key]; });
-      });
+      var merged = deepMerge(deepMerge({}, styles.base), styles[name]);
       var plain = {};
       Object.keys(merged).forEach(function (key) {
         if (typeof merged[key] !== "object") plain[key] = merged[key];
