@@ -8,15 +8,16 @@ import hashlib
 import hmac
 import os
 
+from tender.config import Settings
 from tender.errors import InvalidRequest
 from tender.service import accounts
 from tender.service.context import Context
 
-ACCOUNT_NAME = "Demo coffee shop"
+ACCOUNT_NAME = "Tender Coffee Roasters"
 
 
-def derived_key(ctx: Context) -> str:
-    digest = hmac.new(ctx.settings.fingerprint_key.encode(), b"tender demo shop", hashlib.sha256)
+def derived_key(settings: Settings) -> str:
+    digest = hmac.new(settings.fingerprint_key.encode(), b"tender demo shop", hashlib.sha256)
     return "sk_sandbox_demo_" + base64.urlsafe_b64encode(digest.digest()[:24]).decode()
 
 
@@ -24,7 +25,7 @@ async def demo_key(ctx: Context) -> str:
     configured = os.environ.get("TENDER_DEMO_KEY")
     if configured:
         return configured
-    key = derived_key(ctx)
+    key = derived_key(ctx.settings)
     with contextlib.suppress(InvalidRequest):  # registered on an earlier start
         await accounts.create_key(ctx, account_name=ACCOUNT_NAME, environment="sandbox", key=key)
     return key

@@ -42,7 +42,7 @@ def order(reference: str, shop_url: str, hosted: bool) -> dict[str, Any]:
     }
     if hosted:
         body["config"] = {
-            "title": "Tender Coffee Roasters",
+            "title": "Your coffee order",
             "redirectUrl": f"{shop_url}/demo/thanks",
             "cancelUrl": f"{shop_url}/demo",
             "customerEmail": {"collectionRequired": True},

@@ -26,7 +26,8 @@ var TenderFrame = (function () {
   function watchSize() {
     var last = 0;
     function report() {
-      var height = document.documentElement.scrollHeight;
+      // The body's own height: the document's scrollHeight never drops below the frame's.
+      var height = Math.ceil(document.body.getBoundingClientRect().height);
       if (height !== last) { last = height; post({ type: "resize", height: height }); }
     }
     if (window.ResizeObserver) new ResizeObserver(report).observe(document.body);
