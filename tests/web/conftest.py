@@ -15,7 +15,7 @@ class MerchantSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 body = site.pages.get(self.path.split("?")[0])
                 data = (body or "not found").encode()
                 self.send_response(200 if body is not None else 404)

@@ -5,10 +5,18 @@ origin from Tender's live server at http://127.0.0.1:PORT, as a real merchant's 
 """
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+# The README's screenshots are refreshed only on request (make screenshots), so an ordinary test
+# run leaves the tree clean; otherwise they go to tests/artifacts/ for inspection.
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("TENDER_UPDATE_SCREENSHOTS")
+    else ROOT / "tests" / "artifacts" / "screenshots"
+)
 FUTURE_EXPIRY = "12 / 34"
 
 # A page written against Dojo's documented component API; only the script URL points at Tender.
@@ -39,7 +47,8 @@ DOJO_PAGE = """<!doctype html>
     window.lastErrors = errors;
     document.getElementById("errors").innerHTML = errors.map(function (e) {{
       return "<li data-type='" + e.errorType + "'>" + e.message + "</li>"; }}).join("");
-  }}, function () {{ seen.push("submit"); }}, function (isValid) {{ seen.push("blur:" + isValid); }});
+  }}, function () {{ seen.push("submit"); }},
+  function (isValid) {{ seen.push("blur:" + isValid); }});
   document.getElementById("pay").addEventListener("click", function () {{
     card.executePayment({info}).then(function (result) {{
       document.getElementById("result").textContent = JSON.stringify(result);

@@ -100,7 +100,12 @@ async def test_brand_icon_follows_the_number(live_server, live_api, merchant, pa
     intent = await live_api.create()
     frame = await open_card_page(page, merchant, live_server.url, intent["clientSessionSecret"])
     icon = frame.locator("#card-icon")
-    for number, brand in [("4", "visa"), ("5200", "mastercard"), ("6011", "discover"), ("", "unknown")]:
+    for number, brand in [
+        ("4", "visa"),
+        ("5200", "mastercard"),
+        ("6011", "discover"),
+        ("", "unknown"),
+    ]:
         await frame.get_by_label("Card number").fill(number)
         assert await icon.get_attribute("data-brand") == brand
     assert await status_of(live_api, intent["id"]) == "Created"

@@ -35,9 +35,16 @@ async def test_full_checkout_collects_details_and_redirects(live_server, live_ap
             "details": {"showTotal": True, "showReference": True},
         },
         itemLines=[
-            {"id": "b", "quantity": 2, "name": "Beans", "amountTotal": {"value": 2000, "currencyCode": "GBP"}}
+            {
+                "id": "b",
+                "quantity": 2,
+                "name": "Beans",
+                "amountTotal": {"value": 2000, "currencyCode": "GBP"},
+            }
         ],
-        taxLines=[{"id": "v", "caption": "VAT", "amountTotal": {"value": 400, "currencyCode": "GBP"}}],
+        taxLines=[
+            {"id": "v", "caption": "VAT", "amountTotal": {"value": 400, "currencyCode": "GBP"}}
+        ],
     )
     assert intent["paymentLink"] == f"{live_server.url}/checkout/{intent['id']}"
     await open_checkout(page, intent)
@@ -147,7 +154,9 @@ async def test_paid_canceled_expired_and_unknown_intents_get_a_page(
     assert await status_of(live_api, paid["id"]) == "Captured"
 
     canceled = await live_api.create()
-    assert (await live_api.request("DELETE", f"/payment-intents/{canceled['id']}")).status_code == 200
+    assert (
+        await live_api.request("DELETE", f"/payment-intents/{canceled['id']}")
+    ).status_code == 200
     await page.goto(canceled["paymentLink"])
     await page.get_by_role("heading", name="Payment canceled").wait_for()
     assert await status_of(live_api, canceled["id"]) == "Canceled"

@@ -16,7 +16,9 @@ from tests.web.support import (
 pytestmark = pytest.mark.browser
 
 
-async def test_a_dojo_page_pays_and_the_intent_is_captured(live_server, live_api, merchant, page) -> None:
+async def test_a_dojo_page_pays_and_the_intent_is_captured(
+    live_server, live_api, merchant, page
+) -> None:
     intent = await live_api.create()
     frame = await open_card_page(page, merchant, live_server.url, intent["clientSessionSecret"])
     await fill_card(frame, "4242 4242 4242 4242")
@@ -38,7 +40,9 @@ async def test_manual_capture_intent_is_authorized(live_server, live_api, mercha
     assert await status_of(live_api, intent["id"]) == "Authorized"
 
 
-async def test_declined_card_leaves_the_intent_created(live_server, live_api, merchant, page) -> None:
+async def test_declined_card_leaves_the_intent_created(
+    live_server, live_api, merchant, page
+) -> None:
     intent = await live_api.create()
     frame = await open_card_page(page, merchant, live_server.url, intent["clientSessionSecret"])
     await fill_card(frame, "4000 0000 0000 0002")
@@ -87,7 +91,9 @@ async def test_three_ds_challenge_rejected(live_server, live_api, merchant, page
     assert await status_of(live_api, intent["id"]) == "Created"
 
 
-async def test_closing_the_challenge_answers_status_3(live_server, live_api, merchant, page) -> None:
+async def test_closing_the_challenge_answers_status_3(
+    live_server, live_api, merchant, page
+) -> None:
     intent = await live_api.create()
     frame = await open_card_page(page, merchant, live_server.url, intent["clientSessionSecret"])
     await fill_card(frame, "4456 5300 0000 1096", cvv="020")
@@ -98,7 +104,9 @@ async def test_closing_the_challenge_answers_status_3(live_server, live_api, mer
     assert await status_of(live_api, intent["id"]) == "Created"
 
 
-async def test_frictionless_three_ds_needs_no_challenge(live_server, live_api, merchant, page) -> None:
+async def test_frictionless_three_ds_needs_no_challenge(
+    live_server, live_api, merchant, page
+) -> None:
     intent = await live_api.create()
     frame = await open_card_page(page, merchant, live_server.url, intent["clientSessionSecret"])
     await fill_card(frame, "4000 0000 0000 3220")
@@ -148,7 +156,9 @@ async def test_unknown_token_answers_404(live_server, live_api, merchant, page) 
 async def test_additional_info_reaches_the_intent(live_server, live_api, merchant, page) -> None:
     intent = await live_api.create()
     info = {"userEmailAddress": "ada@example.com", "metaData": {"basket": "b-17"}}
-    frame = await open_card_page(page, merchant, live_server.url, intent["clientSessionSecret"], info=info)
+    frame = await open_card_page(
+        page, merchant, live_server.url, intent["clientSessionSecret"], info=info
+    )
     await fill_card(frame, "4242 4242 4242 4242")
     await page.click("#pay")
     assert (await result_of(page))["statusCode"] == 0
@@ -157,13 +167,17 @@ async def test_additional_info_reaches_the_intent(live_server, live_api, merchan
     assert body["metadata"]["basket"] == "b-17"
 
 
-async def test_the_merchant_page_cannot_read_the_card_number(live_server, live_api, merchant, page) -> None:
+async def test_the_merchant_page_cannot_read_the_card_number(
+    live_server, live_api, merchant, page
+) -> None:
     intent = await live_api.create()
     frame = await open_card_page(page, merchant, live_server.url, intent["clientSessionSecret"])
     await fill_card(frame, "4242 4242 4242 4242")
     readable = await page.evaluate(
-        """() => { try { return document.querySelector('#card-payment iframe')
-            .contentDocument.getElementById('cardNumber').value; } catch (e) { return 'blocked'; } }"""
+        """() => { try {
+              return document.querySelector('#card-payment iframe')
+                .contentDocument.getElementById('cardNumber').value;
+            } catch (e) { return 'blocked'; } }"""
     )
     assert readable in ("blocked", None)
     assert "4242" not in await page.content()
