@@ -1,10 +1,12 @@
 """Money movements on a payment intent: captures, refunds, reversal (spec §2.7–2.9)."""
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from tender.api.deps import AuthedAccount, Ctx, Idem, require_version
+from tender.api.problems import trace_id_of
+from tender.api.reply import respond
 from tender.api.schemas import Out, problems
 from tender.service import money
 from tender.service.idempotency import Reply
@@ -45,10 +47,13 @@ class Refund(Out):
     created_at: str
 
 
-def _respond(reply: Reply) -> Response:
+def _respond(reply: Reply, request: Request) -> Response:
+    """Like ``api.reply.respond``; a declined capture (402) is a problem with this traceId."""
     headers = {"Idempotent-Replayed": "true"} if reply.replayed else None
-    media = "application/problem+json" if reply.status >= 400 else "application/json"
-    return JSONResponse(reply.body, status_code=reply.status, headers=headers, media_type=media)
+    body, media = reply.body, "application/json"
+    if reply.status >= 400 and isinstance(body, dict):
+        body, media = {**body, "traceId": trace_id_of(request)}, "application/problem+json"
+    return JSONResponse(body, status_code=reply.status, headers=headers, media_type=media)
 
 
 @router.post(
@@ -58,14 +63,19 @@ def _respond(reply: Reply) -> Response:
     summary="Capture an authorized payment (full or partial)",
 )
 async def capture(
-    paymentIntentId: str, body: CaptureRequest, account: AuthedAccount, ctx: Ctx, idem: Idem
+    paymentIntentId: str,
+    body: CaptureRequest,
+    account: AuthedAccount,
+    ctx: Ctx,
+    idem: Idem,
+    request: Request,
 ) -> Response:
     """Manual capture mode only. Several partial captures may be made while the captured total
     (amount + tipsAmount) stays within the authorization, nothing was refunded and the 7-day
     window is open. The first moves the intent to `Captured`. A capture the issuer declines
     answers 402 with its `captureId`; it is listed in `captures[]` as `Declined` and no money
     moves."""
-    return _respond(await money.capture(ctx, account, paymentIntentId, body, idem))
+    return _respond(await money.capture(ctx, account, paymentIntentId, body, idem), request)
 
 
 @router.post(
@@ -80,7 +90,7 @@ async def refund(
     """The `idempotencyKey` header is required (400 without it): one key per new refund.
     Several partial refunds may be made until the captured amount is refunded; the first moves
     the intent to `Refunded`."""
-    return _respond(await money.refund(ctx, account, paymentIntentId, body, idem))
+    return respond(await money.refund(ctx, account, paymentIntentId, body, idem))
 
 
 @router.get(
@@ -102,4 +112,4 @@ async def get_refund(refundId: str, account: AuthedAccount, ctx: Ctx) -> JSONRes
 async def reversal(paymentIntentId: str, account: AuthedAccount, ctx: Ctx, idem: Idem) -> Response:
     """Manual: while `Authorized`, within 7 days. Auto: while `Captured`, on the UTC day of the
     payment. Anything else answers 409 naming the current status and those that would allow it."""
-    return _respond(await money.reverse(ctx, account, paymentIntentId, idem))
+    return respond(await money.reverse(ctx, account, paymentIntentId, idem))
