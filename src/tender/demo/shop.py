@@ -22,7 +22,7 @@ PRODUCT = {"name": "House blend coffee beans, 1 kg", "net": 2000, "vat": 400}
 
 async def tender(request: Request) -> httpx.AsyncClient:
     """An API client for Tender, authenticated with the shop's secret key."""
-    key = await demo_key(request.app.state.ctx)
+    key = await demo_key(request.app.state.ctx, request.app.state)
     headers = {"Authorization": f"Basic {key}", "version": API_VERSION}
     url = os.environ.get("TENDER_DEMO_API_URL")
     if url:
