@@ -109,6 +109,9 @@ async def test_declined_card_shows_why(live_server, live_api, page):
     await fill_card(card_frame(page), "4000 0000 0000 0002")
     await page.click("#pay-button")
     await page.get_by_text("Your card was declined. Please use another card.").wait_for()
+    await page.locator("#pay-button:enabled").wait_for()  # a fresh form, with a fresh secret
+    wallet = page.frame_locator("#wallet iframe")
+    await wallet.get_by_role("button", name="Pay with Google Pay").wait_for()
     await screenshot(page, "hosted-declined.png")
     assert await status_of(live_api, intent["id"]) == "Created"
 

@@ -179,7 +179,7 @@ MESSAGES = {
     "refunded": ("↩", "Payment refunded", "This payment of {amount} was made and then refunded."),
     "reversed": ("↩", "Payment reversed", "This payment of {amount} was made and then reversed."),
     "canceled": ("✕", "Payment canceled", "This payment was canceled and can no longer be made."),
-    "expired": ("⌛", "Payment link expired", "This payment link has expired and cannot be used."),
+    "expired": ("!", "Payment link expired", "This payment link has expired and cannot be used."),
     "pay": ("…", "Not paid yet", "No payment has been made for {amount} yet."),
 }
 

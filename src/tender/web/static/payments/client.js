@@ -48,13 +48,14 @@
   }
 
   /* Something that owns an iframe served by Tender and exchanges checked messages with it. */
-  function Channel(container, page, title, onMessage, onLoadFailed) {
+  function Channel(container, page, title, height, onMessage, onLoadFailed) {
     var self = this;
     this.frame = document.createElement("iframe");
     this.frame.src = frameUrl(page);
     this.frame.title = title;
     this.frame.setAttribute("allow", "payment");
-    this.frame.style.cssText = "width:100%;border:0;display:block;min-height:48px;overflow:hidden";
+    // Sized like its content from the start (the frame reports its real height once loaded).
+    this.frame.style.cssText = "width:100%;border:0;display:block;overflow:hidden;height:" + height;
     this.ready = false;
     this.listener = function (event) {
       if (event.origin !== ORIGIN || event.source !== self.frame.contentWindow) return;
@@ -137,7 +138,7 @@
     var callbacks = config.callbacks || {};
     this.config = config;
     this.pending = {};
-    this.channel = new Channel(container, "card-frame.html", "Secure card payment form",
+    this.channel = new Channel(container, "card-frame.html", "Secure card payment form", "236px",
       function (data) { self.handle(data, displayErrorsCallback, onSubmitTriggered, onBlur, callbacks); },
       function () { fn(config.onIframeLoadFailed)(); });
   }
@@ -211,7 +212,7 @@
     var container = requireConfig(config);
     var callbacks = config.callbacks || {};
     var channel;
-    channel = this.channel = new Channel(container, "wallet-frame.html", "Wallet payment button",
+    channel = this.channel = new Channel(container, "wallet-frame.html", "Wallet payment button", "48px",
       function (data) {
         switch (data.type) {
           case "ready":
