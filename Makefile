@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test lint test-sqlite test-postgres browser bench clean
+.PHONY: run test lint test-sqlite test-postgres browser bench clean screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required"; exit 1; }
@@ -38,6 +38,10 @@ test-postgres: $(STAMP) browser
 	TENDER_TEST_DATABASE=postgresql $(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint test-sqlite test-postgres
+
+# Re-take the README's screenshots (docs/screenshots/) from the browser tests.
+screenshots: $(STAMP) browser
+	TENDER_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/web tests/demo
 
 # Load generator: create -> retrieve -> search at concurrency 1, 8, 32 on SQLite and PostgreSQL.
 bench: $(STAMP)

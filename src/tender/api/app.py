@@ -12,8 +12,10 @@ from fastapi.staticfiles import StaticFiles
 
 from tender import __version__
 from tender.api import problems
+from tender.api.cors import PublicCors
 from tender.api.middleware import RequestGuard
 from tender.api.routes import (
+    checkout,
     docs,
     gateway,
     health,
@@ -25,6 +27,7 @@ from tender.api.routes import (
 )
 from tender.clock import Clock, system_clock
 from tender.config import Settings
+from tender.demo import shop as demo_shop
 from tender.service.context import Context
 from tender.service.jobs import background_jobs
 from tender.storage.db import Database
@@ -75,6 +78,7 @@ def create_app(
         redoc_url=None,
     )
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(PublicCors)
     problems.install(app)
     app.include_router(intents.router)
     app.include_router(movements.router)
@@ -85,6 +89,8 @@ def create_app(
     app.include_router(health.router)
     app.include_router(docs.router)
     app.mount(docs.ASSETS, StaticFiles(directory=docs.ASSET_DIR), name="swagger")
+    checkout.install(app)
+    app.include_router(demo_shop.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

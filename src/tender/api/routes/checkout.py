@@ -1,0 +1,65 @@
+"""The hosted checkout (spec §4.2): ``/checkout/{paymentIntentId}`` (the intent's ``paymentLink``)
+and its result page, plus the static files of the browser library at ``/payments/v1/`` (the path
+shape of Dojo's CDN, so a merchant only swaps the host) and of Tender's pages at ``/static/tender``.
+"""
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from tender.api.deps import Ctx
+from tender.errors import NotFound
+from tender.service import checkout
+from tender.web import PAYMENTS_DIR, SITE_DIR, pages
+
+router = APIRouter(include_in_schema=False)
+
+# The pages must not be framed by other sites (the card fields are framed, the page is not).
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
+
+
+@router.get("/checkout/{paymentIntentId}")
+async def checkout_page(paymentIntentId: str, ctx: Ctx) -> HTMLResponse:
+    """The payment form while the intent can be paid; a clear page when it cannot."""
+    try:
+        view = await checkout.open_checkout(ctx, paymentIntentId)
+    except NotFound:
+        return _html(pages.not_found_page(), 404)
+    if view.state == "pay":
+        sandbox = paymentIntentId.startswith("pi_sandbox_")
+        return _html(pages.checkout_page(view.intent, sandbox))
+    return _html(pages.message_page(view.intent, view.state, already=True))
+
+
+@router.get("/checkout/{paymentIntentId}/result")
+async def result_page(paymentIntentId: str, ctx: Ctx) -> HTMLResponse:
+    """Where the checkout lands when the intent has no ``config.redirectUrl``."""
+    try:
+        view = await checkout.result(ctx, paymentIntentId)
+    except NotFound:
+        return _html(pages.not_found_page(), 404)
+    return _html(pages.message_page(view.intent, view.state))
+
+
+class _Static(StaticFiles):
+    """Static files that any merchant page may load; revalidated so upgrades reach browsers."""
+
+    def file_response(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
+    app.mount("/payments/v1", _Static(directory=PAYMENTS_DIR), name="payments-js")
+    app.mount("/static/tender", _Static(directory=SITE_DIR), name="tender-site")

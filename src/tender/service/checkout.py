@@ -1,0 +1,73 @@
+"""Use cases of the hosted checkout page: open it (issuing a fresh client session secret when the
+intent can still be paid) and read what the result page shows.
+
+The page is rendered by Tender itself, so it gets its secret here, server-side, rather than from a
+public endpoint; each opening issues a new single-use secret, as a refresh would.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row
+
+from tender.domain.rules import decide
+from tender.domain.status import Operation, Status
+from tender.errors import NotFound
+from tender.ids import new_token
+from tender.service.context import Context
+from tender.service.intents import state_of
+from tender.service.presenter import present
+from tender.service.views import public_view
+from tender.storage import intents as repo
+
+PAID = {Status.AUTHORIZED.value, Status.CAPTURED.value}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutView:
+    """``state`` is what the page shows: pay, paid, refunded, reversed, canceled or expired."""
+
+    state: str
+    intent: dict[str, Any]
+
+
+def _state(row: Row, now: Any) -> str:
+    if row.status == Status.CREATED.value:
+        return "expired" if row.expire_at <= now else "pay"
+    if row.status in PAID:
+        return "paid"
+    return str(row.status).lower()
+
+
+async def open_checkout(ctx: Context, intent_id: str) -> CheckoutView:
+    async with ctx.db.transaction() as conn:
+        row = await repo.get_intent_any_account(conn, intent_id, for_update=True)
+        if row is None:
+            raise NotFound(f"No payment intent with id {intent_id}.")
+        now = ctx.clock()
+        state = _state(row, now)
+        if state == "pay":
+            decide(Operation.REFRESH_SECRET, state_of(row), now)
+            await repo.update_intent(
+                conn,
+                row.id,
+                row.version,
+                dict(
+                    updated_at=now,
+                    client_secret=new_token(),
+                    client_secret_expires_at=now + ctx.settings.client_secret_ttl,
+                ),
+            )
+            row = await repo.get_intent_any_account(conn, intent_id)
+            assert row is not None
+        intent = public_view(await present(ctx, conn, row), with_secret=state == "pay")
+        return CheckoutView(state, intent)
+
+
+async def result(ctx: Context, intent_id: str) -> CheckoutView:
+    async with ctx.db.transaction(write=False) as conn:
+        row = await repo.get_intent_any_account(conn, intent_id)
+        if row is None:
+            raise NotFound(f"No payment intent with id {intent_id}.")
+        state = _state(row, ctx.clock())
+        return CheckoutView(state, public_view(await present(ctx, conn, row), with_secret=False))

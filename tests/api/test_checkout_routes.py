@@ -1,0 +1,97 @@
+"""The checkout routes without a browser: headers, escaping, the fresh secret, CORS scope."""
+
+import json
+import re
+
+from tests.conftest import Api
+
+
+def page_data(html: str) -> dict:
+    match = re.search(r'<script type="application/json" id="checkout-data">(.*?)</script>', html)
+    assert match, html
+    return json.loads(match.group(1))
+
+
+async def test_opening_the_checkout_issues_a_fresh_secret(client, api: Api) -> None:
+    intent = await api.create()
+    response = await client.get(f"/checkout/{intent['id']}")
+    assert response.status_code == 200
+    data = page_data(response.text)
+    assert data["secret"] != intent["clientSessionSecret"]
+    assert (await api.get(intent["id"])).json()["clientSessionSecret"] == data["secret"]
+    card = {"cardNumber": "4242424242424242", "expiryDate": "12 / 34", "cV2": "123"}
+    old = await client.post(f"/api/payments/{intent['clientSessionSecret']}", json=card)
+    assert old.json()["statusCode"] == 404
+    new = await client.post(f"/api/payments/{data['secret']}", json=card)
+    assert new.json()["statusCode"] == 0
+    assert (await api.get(intent["id"])).json()["status"] == "Captured"
+
+
+async def test_checkout_page_escapes_merchant_text_and_refuses_framing(client, api: Api) -> None:
+    intent = await api.create(
+        reference="<img src=x onerror=alert(1)>",
+        description="</script><script>alert(2)</script>",
+        config={"title": "<script>alert(3)</script>", "details": {"showReference": True}},
+    )
+    response = await client.get(f"/checkout/{intent['id']}")
+    html = response.text
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["cache-control"] == "no-store"
+    assert page_data(html)["id"] == intent["id"]
+
+
+async def test_redirect_url_carries_the_intent_id(client, api: Api) -> None:
+    intent = await api.create(config={"redirectUrl": "https://shop.example/done?order=7"})
+    data = page_data((await client.get(f"/checkout/{intent['id']}")).text)
+    assert data["redirectUrl"] == f"https://shop.example/done?order=7&id={intent['id']}"
+
+
+async def test_unknown_and_unpaid_pages(client, api: Api) -> None:
+    missing = await client.get("/checkout/pi_sandbox_unknown")
+    assert missing.status_code == 404
+    assert "Payment not found" in missing.text
+    intent = await api.create()
+    result = await client.get(f"/checkout/{intent['id']}/result")
+    assert result.status_code == 200
+    assert "Not paid yet" in result.text
+    assert (await api.get(intent["id"])).json()["status"] == "Created"
+
+
+async def test_browser_library_is_served_where_dojos_cdn_serves_it(client) -> None:
+    response = await client.get("/payments/v1/client.js")
+    assert response.status_code == 200
+    assert "javascript" in response.headers["content-type"]
+    assert "global.Dojo = api" in response.text
+    frame = await client.get("/payments/v1/card-frame.html")
+    assert frame.status_code == 200 and 'autocomplete="cc-number"' in frame.text
+
+
+async def test_cors_only_on_customer_side_endpoints(client, api: Api) -> None:
+    intent = await api.create()
+    origin = {"Origin": "https://shop.example"}
+    public = await client.get(
+        f"/payment-intents/public/{intent['id']}", headers={**origin, "version": "2024-02-05"}
+    )
+    assert public.status_code == 200
+    assert public.headers["access-control-allow-origin"] == "*"
+    preflight = await client.options(
+        f"/payment-intents/public/{intent['id']}/refresh-client-session-secret",
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "version",
+        },
+    )
+    assert preflight.status_code == 200
+    assert "version" in preflight.headers["access-control-allow-headers"]
+    private = await api.request("GET", f"/payment-intents/{intent['id']}", headers=origin)
+    assert private.status_code == 200
+    assert "access-control-allow-origin" not in private.headers
+    private_preflight = await client.options(
+        f"/payment-intents/{intent['id']}",
+        headers={**origin, "Access-Control-Request-Method": "GET"},
+    )
+    assert "access-control-allow-origin" not in private_preflight.headers
