@@ -1,4 +1,5 @@
-"""The ``tender`` command: serve, migrate, worker, keys."""
+"""The ``tender`` command: serve, migrate, worker, keys (and, from ``cli_client``, the
+commands that talk to a running server: intents, pay, trigger)."""
 
 import asyncio
 import contextlib
@@ -10,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from tender import cli_client
 from tender.config import Settings
 from tender.errors import TenderError
 from tender.service import accounts
@@ -23,6 +25,7 @@ app = typer.Typer(
 )
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+cli_client.register(app)  # intents, pay, trigger: over HTTP through the SDK
 err = Console(stderr=True)
 T = TypeVar("T")
 

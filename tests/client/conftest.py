@@ -66,9 +66,7 @@ class Flaky(httpx.BaseTransport, httpx.AsyncBaseTransport):
     seen: list[tuple[str, str, str | None]] = field(default_factory=list)
 
     def _note(self, request: httpx.Request) -> bool:
-        self.seen.append(
-            (request.method, request.url.path, request.headers.get("idempotencyKey"))
-        )
+        self.seen.append((request.method, request.url.path, request.headers.get("idempotencyKey")))
         return len(self.seen) <= self.failures
 
     def _unavailable(self, request: httpx.Request) -> httpx.Response:
