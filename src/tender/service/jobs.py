@@ -7,6 +7,7 @@ off, go on) and stop promptly when cancelled.
 from collections.abc import Awaitable, Callable
 
 from tender.service.context import Context
+from tender.service.expiry import expiry_job
 
 Job = Callable[[Context], Awaitable[None]]
 
@@ -14,4 +15,4 @@ Job = Callable[[Context], Awaitable[None]]
 def background_jobs() -> list[tuple[str, Job]]:
     """The (name, job) pairs to run; later issues register the expiry scheduler and the
     webhook dispatcher here."""
-    return []
+    return [("expiry", expiry_job)]

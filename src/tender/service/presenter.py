@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from tender.service import ledger
 from tender.service.context import Context
 from tender.service.views import Ledger, render_intent
 from tender.storage import accounts as accounts_repo
@@ -14,7 +15,7 @@ from tender.storage import intents as repo
 
 async def load_ledgers(conn: AsyncConnection, rows: list[Row]) -> dict[str, Ledger]:
     """Amounts derived from movement rows; intents without movements get an empty ledger."""
-    return {}
+    return await ledger.load_ledgers(conn, rows)
 
 
 async def present_many(

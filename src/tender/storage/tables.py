@@ -124,3 +124,73 @@ idempotency_keys = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_idempotency_keys_created", "created_at"),
 )
+
+# --- paying (issue 3): attempts and money movements, append-only rows ----------------------
+
+# One payment attempt (card or wallet) against an intent. No full card number, no CVV: only the
+# brand, the masked number, last four, expiry and a keyed fingerprint.
+payment_attempts = Table(
+    "payment_attempts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("intent_id", String(64), ForeignKey("payment_intents.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, index=True),  # sha256 of the secret used
+    Column("method", String(16), nullable=False),  # Card | GooglePay | ApplePay
+    Column("state", String(16), nullable=False),  # challenged|succeeded|declined|…|abandoned
+    Column("status_code", Integer, nullable=False),  # Connect-E status code of the answer
+    Column("message", String(200), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("auth_code", String(16)),
+    Column("transaction_id", String(64)),
+    Column("card_brand", String(16)),
+    Column("card_masked", String(32)),
+    Column("card_last4", String(4)),
+    Column("card_expiry", String(8)),
+    Column("cardholder_name", String(100)),
+    Column("fingerprint", String(64)),
+    Column("three_ds", String(16)),  # frictionless | challenge
+    Column("otp_code", String(8)),  # the sandbox issuer's one-time code while challenged
+    Column("processor_data", JSONDocument, nullable=False),
+    Column("release_at", UTCDateTime),  # Manual authorizations: when expiry acts on them
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("completed_at", UTCDateTime),
+    Index("ix_payment_attempts_state_release", "state", "release_at"),
+)
+
+captures = Table(
+    "captures",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("intent_id", String(64), ForeignKey("payment_intents.id"), nullable=False, index=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("tips_amount", BigInteger, nullable=False, default=0),
+    Column("status", String(16), nullable=False),  # Successful | Declined | Failed
+    Column("message", String(200), nullable=False),
+    Column("transaction_id", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("intent_id", String(64), ForeignKey("payment_intents.id"), nullable=False, index=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),  # Successful | Failed
+    Column("refund_reason", String(1024)),
+    Column("notes", Text),
+    Column("previous_transaction_id", String(100)),
+    Column("transaction_id", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+reversals = Table(
+    "reversals",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("intent_id", String(64), ForeignKey("payment_intents.id"), nullable=False, index=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("reason", String(32), nullable=False),  # requested | expired
+    Column("transaction_id", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,129 @@
+"""The gateway calls the browser library makes, shaped like Dojo's Connect-E (spec §4.4).
+
+No API key and no version header: the client session secret in the path is the bearer token.
+Every answer is HTTP 200 with a Connect-E ``statusCode`` in the body, as Dojo's gateway does.
+"""
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from tender.api.deps import Ctx
+from tender.api.schemas import Out
+from tender.service import payments, threeds
+from tender.service.gateway_inputs import CardPayment, ThreeDsComplete, WalletPayment
+
+router = APIRouter(tags=["Gateway (browser library)"])
+
+STATUS_CODES = (
+    "`0` success, `3` 3-D Secure required (open `stepUpUrl`, then call three-ds-complete with "
+    "`md`), `4` referred, `5` declined, `20` duplicate (this token already paid the intent), "
+    "`30` failed (processing error), `400` invalid request (message names the field), `401` token "
+    "used or expired (refresh the client session secret), `404` unknown token, `500` internal."
+)
+
+
+class GatewayResult(Out):
+    status_code: int = Field(description=STATUS_CODES)
+    message: str
+    payment_intent_id: str | None = None
+    auth_code: str | None = None
+    transaction_id: str | None = None
+    step_up_url: str | None = Field(
+        default=None, description="With statusCode 3: the issuer's challenge page for this attempt"
+    )
+    md: str | None = Field(default=None, description="With statusCode 3: the attempt id")
+
+
+def _body(model: type[Any], description: str) -> dict[str, Any]:
+    schema = model.model_json_schema(by_alias=True)
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {"application/json": {"schema": schema}},
+        }
+    }
+
+
+async def _json(request: Request) -> Any:
+    try:
+        return json.loads(await request.body() or b"{}")
+    except ValueError:
+        return None
+
+
+@router.post(
+    "/api/payments/{token}",
+    response_model=GatewayResult,
+    summary="Pay with a card",
+    openapi_extra=_body(
+        CardPayment,
+        'Card details as Dojo\'s SDK sends them; `expiryDate` is "MM / YY" (or "MM/YY").',
+    ),
+)
+async def pay_with_card(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+    """Authorizes the intent whose client session secret is `token`. Auto capture mode intents
+    become `Captured`, Manual ones `Authorized`; a declined attempt leaves the intent `Created`.
+    The token is single use: refresh the secret after a failed attempt."""
+    return JSONResponse(await payments.pay_card(ctx, token, await _json(request)))
+
+
+@router.post(
+    "/api/payments/{token}/google-pay",
+    response_model=GatewayResult,
+    summary="Pay with Google Pay (simulated)",
+    openapi_extra=_body(WalletPayment, "`cardNumber`: a test card standing for the wallet's card"),
+)
+async def pay_with_google_pay(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+    """A simulated wallet: no 3-D Secure (the device authenticated the cardholder)."""
+    return JSONResponse(await payments.pay_wallet(ctx, token, "GooglePay", await _json(request)))
+
+
+@router.post(
+    "/api/payments/{token}/apple-pay",
+    response_model=GatewayResult,
+    summary="Pay with Apple Pay (simulated)",
+    openapi_extra=_body(WalletPayment, "`cardNumber`: a test card standing for the wallet's card"),
+)
+async def pay_with_apple_pay(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+    """A simulated wallet: no 3-D Secure (the device authenticated the cardholder)."""
+    return JSONResponse(await payments.pay_wallet(ctx, token, "ApplePay", await _json(request)))
+
+
+async def _complete(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+    raw = await _json(request)
+    try:
+        body = ThreeDsComplete.model_validate(raw if isinstance(raw, dict) else {})
+    except ValueError:
+        return JSONResponse({"statusCode": 400, "message": "Invalid request: check md."})
+    return JSONResponse(await threeds.complete(ctx, token, body.md or body.transaction_id))
+
+
+_COMPLETE_DOC = _body(ThreeDsComplete, "`md` from the statusCode 3 answer (`transactionId` too)")
+
+
+@router.post(
+    "/api/payments/{token}/three-ds-complete",
+    response_model=GatewayResult,
+    summary="Complete 3-D Secure",
+    openapi_extra=_COMPLETE_DOC,
+)
+async def three_ds_complete(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+    """The final answer of a challenged attempt once the cardholder decided; `3` while the
+    challenge is still open."""
+    return await _complete(token, request, ctx)
+
+
+@router.post(
+    "/mobile/payments/{token}/three-ds-complete",
+    response_model=GatewayResult,
+    summary="Complete 3-D Secure (mobile SDK path)",
+    openapi_extra=_COMPLETE_DOC,
+)
+async def mobile_three_ds_complete(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+    """Same as `/api/payments/{token}/three-ds-complete`."""
+    return await _complete(token, request, ctx)

@@ -1,0 +1,69 @@
+"""The ``Processor`` interface: what Tender asks of an acquirer, and what it answers.
+
+The service layer talks only to this protocol; the bundled implementation is the sandbox
+acquirer (``simulator``). ``processor_data`` is the processor's own note on an authorization
+(kept with the attempt, never a card number), handed back on capture, refund and reversal.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from tender.processor.cards import Card
+
+
+class Outcome(StrEnum):
+    """Connect-E status codes a payment attempt can end with (and 3 while challenged)."""
+
+    APPROVED = "approved"  # 0
+    CHALLENGE = "challenge"  # 3: 3-D Secure challenge needed
+    REFERRED = "referred"  # 4
+    DECLINED = "declined"  # 5
+    ERROR = "error"  # 30
+
+    @property
+    def status_code(self) -> int:
+        return {"approved": 0, "challenge": 3, "referred": 4, "declined": 5, "error": 30}[self]
+
+
+@dataclass(frozen=True, slots=True)
+class Authorization:
+    outcome: Outcome
+    message: str
+    auth_code: str | None = None
+    transaction_id: str | None = None
+    three_ds: str | None = None  # None, "frictionless" or "challenge"
+    processor_data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """The answer to a capture, refund or reversal request."""
+
+    approved: bool
+    message: str
+    transaction_id: str | None = None
+
+
+class Processor(Protocol):
+    """An acquirer. Calls are made inside the transaction that holds the intent's row lock."""
+
+    name: str
+
+    async def authorize(
+        self, card: Card, amount: int, currency: str, *, wallet: str | None = None
+    ) -> Authorization:
+        """Authorize ``amount``; may answer CHALLENGE, to be resolved by ``complete_challenge``."""
+        ...
+
+    async def complete_challenge(
+        self, processor_data: dict[str, Any], approved: bool, amount: int, currency: str
+    ) -> Authorization:
+        """The authorization after the cardholder approved or rejected the challenge."""
+        ...
+
+    async def capture(self, processor_data: dict[str, Any], amount: int) -> Movement: ...
+
+    async def refund(self, processor_data: dict[str, Any], amount: int) -> Movement: ...
+
+    async def reverse(self, processor_data: dict[str, Any], amount: int) -> Movement: ...
