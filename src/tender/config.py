@@ -42,6 +42,14 @@ class Settings(BaseSettings):
         description="HMAC key for card fingerprints; set your own in production",
     )
     run_workers: bool = Field(default=True, description="Run background workers inside serve")
+    # Webhook delivery: ~10 attempts spread over about a day (base * 2**n, jittered, capped).
+    webhook_max_attempts: int = 10
+    webhook_backoff_base_seconds: float = 180.0
+    webhook_backoff_max_seconds: float = 8 * 3600.0
+    webhook_timeout_seconds: float = 10.0
+    webhook_lease_seconds: float = 60.0
+    webhook_poll_seconds: float = 1.0
+    webhook_batch_size: int = 50
 
     @cached_property
     def async_url(self) -> str:

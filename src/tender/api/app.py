@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from tender import __version__
 from tender.api import problems
 from tender.api.middleware import RequestGuard
-from tender.api.routes import docs, gateway, health, intents, movements, threeds
+from tender.api.routes import docs, gateway, health, intents, movements, receipts, threeds, webhooks
 from tender.clock import Clock, system_clock
 from tender.config import Settings
 from tender.service.context import Context
@@ -71,6 +71,8 @@ def create_app(
     app.include_router(movements.router)
     app.include_router(gateway.router)
     app.include_router(threeds.router)
+    app.include_router(receipts.router)
+    app.include_router(webhooks.router)
     app.include_router(health.router)
     app.include_router(docs.router)
     app.mount(docs.ASSETS, StaticFiles(directory=docs.ASSET_DIR), name="swagger")

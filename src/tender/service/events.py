@@ -1,6 +1,7 @@
 """Outbox events (spec §5.3 payloads), written in the transaction of the change they report."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -24,6 +25,7 @@ async def emit(
     capture_mode: str,
     sandbox: bool,
     now: datetime,
+    data: dict[str, Any] | None = None,
 ) -> str:
     """Record ``event`` for an intent in the outbox; returns the event id."""
     event_id = new_id("evt", sandbox=sandbox)
@@ -36,6 +38,7 @@ async def emit(
             "paymentIntentId": intent_id,
             "paymentStatus": status,
             "captureMode": capture_mode,
+            **(data or {}),
         },
     }
     await outbox.record_event(

@@ -6,6 +6,7 @@ off, go on) and stop promptly when cancelled.
 
 from collections.abc import Awaitable, Callable
 
+from tender.service import dispatcher
 from tender.service.context import Context
 from tender.service.expiry import expiry_job
 
@@ -15,4 +16,4 @@ Job = Callable[[Context], Awaitable[None]]
 def background_jobs() -> list[tuple[str, Job]]:
     """The (name, job) pairs to run; later issues register the expiry scheduler and the
     webhook dispatcher here."""
-    return [("expiry", expiry_job)]
+    return [("expiry", expiry_job), ("webhooks", dispatcher.run)]

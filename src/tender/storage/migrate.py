@@ -19,11 +19,13 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Apply every migration up to ``revision``; safe to call on each start."""
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Apply every migration up to ``revision`` (every branch's head: issues add migrations in
+    parallel from the same parent); safe to call on each start."""
     ensure_sqlite_dir(async_database_url(url))
     command.upgrade(alembic_config(url), revision)
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    return ", ".join(sorted(heads)) or None

@@ -6,6 +6,7 @@ Keep this file in step with the Alembic migrations in ``migrations/versions``
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from tender.storage.types import JSONDocument, UTCDateTime
@@ -193,4 +195,92 @@ reversals = Table(
     Column("reason", String(32), nullable=False),  # requested | expired
     Column("transaction_id", String(64)),
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+# --- webhooks (issue 5) -------------------------------------------------------------------
+
+_SEQ = BigInteger().with_variant(Integer, "sqlite")
+
+webhook_subscriptions = Table(
+    "webhook_subscriptions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("url", String(2048), nullable=False),
+    Column("description", String(500)),
+    Column("events", JSONDocument, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("deleted_at", UTCDateTime),  # kept, so its delivery log stays readable
+)
+
+# Signing secrets; exactly one is active per subscription (rotation: add, activate, delete).
+webhook_secrets = Table(
+    "webhook_secrets",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column(
+        "subscription_id",
+        String(64),
+        ForeignKey("webhook_subscriptions.id"),
+        nullable=False,
+        index=True,
+    ),
+    Column("value", String(100), nullable=False),
+    Column("is_active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime),
+)
+
+# Outbox events already fanned out to deliveries (an anti-join marker, safe against sequence
+# values that commit out of order).
+webhook_fanouts = Table(
+    "webhook_fanouts",
+    metadata,
+    Column("seq", _SEQ, ForeignKey("outbox_events.seq"), primary_key=True, autoincrement=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# One row per (event, subscription): what is due when, and who holds the lease on it.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("event_seq", _SEQ, ForeignKey("outbox_events.seq"), nullable=False),
+    Column("subscription_id", String(64), ForeignKey("webhook_subscriptions.id"), nullable=False),
+    Column("account_id", String(64), nullable=False),
+    Column("intent_id", String(64)),
+    Column("status", String(16), nullable=False),  # pending | delivered | failed
+    Column("tries", Integer, nullable=False),  # failed attempts since (re)scheduled
+    Column("attempt_count", Integer, nullable=False),  # every attempt ever made
+    Column("next_attempt_at", UTCDateTime),
+    Column("lease_until", UTCDateTime),
+    Column("lease_token", String(32)),
+    Column("last_status_code", Integer),
+    Column("last_error", String(500)),
+    Column("delivered_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("event_seq", "subscription_id", name="uq_webhook_deliveries_event_sub"),
+    Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_order", "subscription_id", "intent_id", "event_seq"),
+    Index("ix_webhook_deliveries_sub_seq", "subscription_id", "event_seq"),
+)
+
+# Every HTTP attempt, for the delivery log.
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column(
+        "delivery_id", String(64), ForeignKey("webhook_deliveries.id"), nullable=False, index=True
+    ),
+    Column("number", Integer, nullable=False),
+    Column("secret_id", String(64)),
+    Column("url", String(2048), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("duration_ms", Integer, nullable=False),
+    Column("status_code", Integer),
+    Column("response_body", Text),
+    Column("error", String(500)),
 )

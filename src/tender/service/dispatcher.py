@@ -1,0 +1,236 @@
+"""The webhook dispatcher: outbox events → deliveries → signed POSTs, at least once.
+
+``dispatch_once`` does one round, and the background job calls it in a loop:
+
+1. fan-out: each outbox event not yet seen becomes one delivery per live subscription of its
+   account that subscribes to its name (a marker row records that the event was fanned out);
+2. claim: due deliveries are leased to this round (``FOR UPDATE SKIP LOCKED`` on PostgreSQL),
+   skipping any whose earlier event for the same intent is still pending to that subscription;
+3. send: outside any transaction, each signed with the subscription's secret active *now*;
+4. record: every attempt is logged; a 2xx marks the delivery delivered, anything else schedules
+   a retry with exponential backoff until ``webhook_max_attempts`` is reached.
+
+A dispatcher that stops between claim and record loses nothing: the lease expires and another
+round sends the delivery again (receivers de-duplicate on the event ``id``).
+"""
+
+import asyncio
+import logging
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import Row
+
+from tender.ids import new_id
+from tender.service.context import Context
+from tender.storage import deliveries as repo
+from tender.storage import webhooks as subscriptions
+from tender.webhooks import backoff, sender
+
+log = logging.getLogger("tender.webhooks")
+FAN_OUT_BATCH = 500
+
+
+@dataclass
+class DispatchResult:
+    fanned_out: int = 0
+    attempted: int = 0
+    delivered: int = 0
+    gave_up: int = 0
+
+    @property
+    def idle(self) -> bool:
+        return not (self.fanned_out or self.attempted)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    row: Row
+    secret_id: str | None
+    secret: str | None
+
+
+async def fan_out(ctx: Context, limit: int = FAN_OUT_BATCH) -> int:
+    """Turn new outbox events into deliveries; returns how many deliveries were created."""
+    created = 0
+    async with ctx.db.transaction() as conn:
+        rows = await repo.events_to_fan_out(conn, limit)
+        if not rows:
+            return 0
+        now = ctx.clock()
+        subs = await subscriptions.live_subscriptions_for(conn, {r.account_id for r in rows})
+        for event in rows:
+            for sub in subs:
+                if sub.account_id != event.account_id or event.event not in sub.events:
+                    continue
+                sandbox = "_sandbox_" in sub.id
+                created += await repo.insert_delivery(
+                    conn,
+                    dict(
+                        id=_delivery_id(sandbox),
+                        event_seq=event.seq,
+                        subscription_id=sub.id,
+                        account_id=event.account_id,
+                        intent_id=event.intent_id,
+                        status=repo.PENDING,
+                        tries=0,
+                        attempt_count=0,
+                        next_attempt_at=event.created_at,
+                        created_at=now,
+                        updated_at=now,
+                    ),
+                )
+            await repo.mark_fanned_out(conn, event.seq, now)
+    return created
+
+
+def _delivery_id(sandbox: bool) -> str:
+    return new_id("dlv", sandbox=sandbox)
+
+
+def lease_length(ctx: Context) -> timedelta:
+    s = ctx.settings
+    return timedelta(seconds=max(s.webhook_lease_seconds, 2 * s.webhook_timeout_seconds + 5))
+
+
+async def claim(ctx: Context, limit: int) -> tuple[str, list[Claimed]]:
+    """Lease due deliveries; each comes with the secret that is active at this moment."""
+    token = secrets.token_hex(16)
+    async with ctx.db.transaction() as conn:
+        now = ctx.clock()
+        ids = await repo.claim_due(
+            conn, now=now, limit=limit, lease_until=now + lease_length(ctx), token=token
+        )
+        if not ids:
+            return token, []
+        out = []
+        for row in await repo.claimed(conn, ids):
+            secret = await subscriptions.active_secret(conn, row.subscription_id)
+            if secret is not None:
+                await subscriptions.mark_secret_used(conn, secret.id, now)
+            out.append(
+                Claimed(row, secret.id if secret else None, secret.value if secret else None)
+            )
+    return token, out
+
+
+async def _send(ctx: Context, client: httpx.AsyncClient, item: Claimed) -> sender.Outcome:
+    row = item.row
+    if row.deleted_at is not None or item.secret is None:
+        return sender.Outcome(None, 0, None, "subscription deleted")
+    return await sender.post(
+        client,
+        row.url,
+        sender.render_body(row.payload),
+        secret=item.secret,
+        timeout_seconds=ctx.settings.webhook_timeout_seconds,
+        public_only=row.environment != "sandbox",
+    )
+
+
+async def _record(
+    ctx: Context,
+    token: str,
+    items: list[Claimed],
+    outcomes: list[sender.Outcome],
+    rng: random.Random | None,
+    result: DispatchResult,
+) -> None:
+    s = ctx.settings
+    async with ctx.db.transaction() as conn:
+        now = ctx.clock()
+        for item, outcome in zip(items, outcomes, strict=True):
+            row = item.row
+            number = row.attempt_count + 1
+            await repo.record_attempt(
+                conn,
+                dict(
+                    id=_attempt_id(row.id),
+                    delivery_id=row.id,
+                    number=number,
+                    secret_id=item.secret_id,
+                    url=row.url,
+                    started_at=now - timedelta(milliseconds=outcome.duration_ms),
+                    duration_ms=outcome.duration_ms,
+                    status_code=outcome.status_code,
+                    response_body=outcome.response_body,
+                    error=outcome.error[:500] if outcome.error else None,
+                ),
+            )
+            values: dict[str, Any] = dict(
+                attempt_count=number,
+                last_status_code=outcome.status_code,
+                last_error=outcome.error[:500] if outcome.error else None,
+                updated_at=now,
+            )
+            if row.deleted_at is not None:
+                values.update(status=repo.CANCELED, next_attempt_at=None)
+            elif outcome.ok:
+                values.update(status=repo.DELIVERED, delivered_at=now, next_attempt_at=None)
+                result.delivered += 1
+            else:
+                tries = row.tries + 1
+                values["tries"] = tries
+                if tries >= s.webhook_max_attempts:
+                    values.update(status=repo.FAILED, next_attempt_at=None)
+                    result.gave_up += 1
+                else:
+                    wait = backoff.delay(
+                        tries,
+                        base_seconds=s.webhook_backoff_base_seconds,
+                        max_seconds=s.webhook_backoff_max_seconds,
+                        rng=rng,
+                    )
+                    values["next_attempt_at"] = now + wait
+            if not await repo.finish(conn, row.id, token, values):
+                log.warning("lease on delivery %s expired before its result was saved", row.id)
+
+
+def _attempt_id(delivery_id: str) -> str:
+    return new_id("att", sandbox="_sandbox_" in delivery_id)
+
+
+async def dispatch_once(
+    ctx: Context,
+    *,
+    client: httpx.AsyncClient | None = None,
+    rng: random.Random | None = None,
+    limit: int | None = None,
+) -> DispatchResult:
+    """One round: fan out, claim, send concurrently, record. Tests call it directly."""
+    result = DispatchResult(fanned_out=await fan_out(ctx))
+    token, items = await claim(ctx, limit or ctx.settings.webhook_batch_size)
+    if not items:
+        return result
+    if client is None:
+        async with new_client() as own:
+            outcomes = await asyncio.gather(*(_send(ctx, own, item) for item in items))
+    else:
+        outcomes = await asyncio.gather(*(_send(ctx, client, item) for item in items))
+    result.attempted = len(items)
+    await _record(ctx, token, items, list(outcomes), rng, result)
+    return result
+
+
+def new_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """Never follows redirects and ignores proxy settings from the environment."""
+    return httpx.AsyncClient(transport=transport, trust_env=False, follow_redirects=False)
+
+
+async def run(ctx: Context, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    """The background job: dispatch rounds until cancelled; idle rounds wait a poll interval."""
+    async with new_client(transport) as client:
+        while True:
+            try:
+                result = await dispatch_once(ctx, client=client)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("webhook dispatch round failed; retrying")
+                result = None
+            if result is None or result.idle:
+                await asyncio.sleep(ctx.settings.webhook_poll_seconds)

@@ -1,0 +1,262 @@
+"""Webhook subscriptions and their secrets (spec §5.1): one write transaction per change.
+
+A subscription is created with one active secret. Rotation without a gap: ``add_secret`` makes a
+second (inactive) one, the merchant teaches their receiver to accept both, ``activate_secret``
+switches signing to it from that moment, and ``delete_secret`` retires the old one.
+"""
+
+import secrets as random_secrets
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from tender.errors import Conflict, InvalidRequest, NotFound
+from tender.ids import new_id
+from tender.service import events
+from tender.service.accounts import Account
+from tender.service.context import Context
+from tender.service.idempotency import IdempotencyKey, Reply, run
+from tender.service.views import timestamp
+from tender.service.webhook_inputs import CreateWebhook, UpdateWebhook
+from tender.storage import deliveries as delivery_repo
+from tender.storage import webhooks as repo
+from tender.webhooks.targets import check_url
+
+ALL_EVENTS = frozenset(name for names in events.CATALOGUE.values() for name in names)
+
+
+def catalogue() -> list[dict[str, Any]]:
+    return [{"model": model, "events": list(names)} for model, names in events.CATALOGUE.items()]
+
+
+def new_secret_value() -> str:
+    """22 base64url characters, like Dojo's ``PDYkJQq6sESYHp_zJuTTBQ``."""
+    return random_secrets.token_urlsafe(16)
+
+
+def _check_events(names: Sequence[str]) -> list[str]:
+    for i, name in enumerate(names):
+        if name not in ALL_EVENTS:
+            known = ", ".join(sorted(ALL_EVENTS))
+            raise InvalidRequest.field(
+                f"Events[{i}]", f"Unknown event {name!r}; GET /webhooks/events lists {known}."
+            )
+    return list(dict.fromkeys(names))
+
+
+def _check_url(account: Account, url: str) -> str:
+    url = url.strip()
+    problem = check_url(url, sandbox=account.sandbox)
+    if problem:
+        raise InvalidRequest.field("Url", problem)
+    return url
+
+
+def present_secret(row: Row) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "value": row.value,
+        "createdAt": timestamp(row.created_at),
+        "lastUsedAt": timestamp(row.last_used_at),
+        "isActive": bool(row.is_active),
+    }
+
+
+def present(row: Row, secret_rows: Sequence[Row]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "accountId": row.account_id,
+        "events": list(row.events),
+        "url": row.url,
+        "description": row.description,
+        "secrets": [present_secret(s) for s in secret_rows if s.subscription_id == row.id],
+        "createdAt": timestamp(row.created_at),
+        "updatedAt": timestamp(row.updated_at),
+    }
+
+
+async def _present_one(conn: AsyncConnection, account: Account, subscription_id: str) -> Any:
+    row = await repo.get_subscription(conn, account.id, subscription_id)
+    assert row is not None
+    return present(row, await repo.secrets_of(conn, [row.id]))
+
+
+async def _load(
+    conn: AsyncConnection, account: Account, subscription_id: str, *, for_update: bool = True
+) -> Row:
+    row = await repo.get_subscription(conn, account.id, subscription_id, for_update=for_update)
+    if row is None:
+        raise NotFound(f"No webhook subscription with id {subscription_id}.")
+    return row
+
+
+async def create(
+    ctx: Context, account: Account, body: CreateWebhook, idem: IdempotencyKey | None
+) -> Reply:
+    names = _check_events(body.events)
+    url = _check_url(account, body.url)
+    subscription_id = new_id("ws", sandbox=account.sandbox)
+    secret_id = new_id("sc", sandbox=account.sandbox)
+
+    async def effect(conn: AsyncConnection) -> Reply:
+        now = ctx.clock()
+        await repo.insert_subscription(
+            conn,
+            dict(
+                id=subscription_id,
+                account_id=account.id,
+                url=url,
+                description=body.description,
+                events=names,
+                created_at=now,
+                updated_at=now,
+            ),
+        )
+        await repo.insert_secret(
+            conn,
+            id=secret_id,
+            subscription_id=subscription_id,
+            value=new_secret_value(),
+            active=True,
+            now=now,
+        )
+        return Reply(200, await _present_one(conn, account, subscription_id))
+
+    return await run(ctx, account.id, idem, effect)
+
+
+async def list_all(ctx: Context, account: Account) -> list[Any]:
+    async with ctx.db.transaction(write=False) as conn:
+        rows = await repo.list_subscriptions(conn, account.id)
+        secret_rows = await repo.secrets_of(conn, [r.id for r in rows]) if rows else []
+        return [present(row, secret_rows) for row in rows]
+
+
+async def get(ctx: Context, account: Account, subscription_id: str) -> Any:
+    async with ctx.db.transaction(write=False) as conn:
+        await _load(conn, account, subscription_id, for_update=False)
+        return await _present_one(conn, account, subscription_id)
+
+
+async def update(
+    ctx: Context,
+    account: Account,
+    subscription_id: str,
+    body: UpdateWebhook,
+    idem: IdempotencyKey | None,
+) -> Reply:
+    values: dict[str, Any] = {}
+    if body.events is not None:
+        values["events"] = _check_events(body.events)
+    if body.url is not None:
+        values["url"] = _check_url(account, body.url)
+    if "description" in body.model_fields_set:
+        values["description"] = body.description
+
+    async def effect(conn: AsyncConnection) -> Reply:
+        await _load(conn, account, subscription_id)
+        if values:
+            await repo.update_subscription(
+                conn, subscription_id, dict(values, updated_at=ctx.clock())
+            )
+        return Reply(200, await _present_one(conn, account, subscription_id))
+
+    return await run(ctx, account.id, idem, effect)
+
+
+async def delete(
+    ctx: Context, account: Account, subscription_id: str, idem: IdempotencyKey | None
+) -> Reply:
+    async def effect(conn: AsyncConnection) -> Reply:
+        await _load(conn, account, subscription_id)
+        now = ctx.clock()
+        await repo.update_subscription(conn, subscription_id, dict(deleted_at=now, updated_at=now))
+        await delivery_repo.cancel_pending(conn, subscription_id, now)
+        return Reply(204, None)
+
+    return await run(ctx, account.id, idem, effect)
+
+
+# --- secrets ----------------------------------------------------------------------------------
+
+
+async def _secrets_body(conn: AsyncConnection, subscription_id: str) -> dict[str, Any]:
+    rows = await repo.secrets_of(conn, [subscription_id])
+    return {"id": subscription_id, "secrets": [present_secret(r) for r in rows]}
+
+
+async def list_secrets(ctx: Context, account: Account, subscription_id: str) -> Any:
+    async with ctx.db.transaction(write=False) as conn:
+        await _load(conn, account, subscription_id, for_update=False)
+        return await _secrets_body(conn, subscription_id)
+
+
+async def add_secret(
+    ctx: Context, account: Account, subscription_id: str, idem: IdempotencyKey | None
+) -> Reply:
+    """A new, inactive secret: deliveries keep using the active one until it is activated."""
+    secret_id = new_id("sc", sandbox=account.sandbox)
+
+    async def effect(conn: AsyncConnection) -> Reply:
+        await _load(conn, account, subscription_id)
+        if len(await repo.secrets_of(conn, [subscription_id])) >= 5:
+            raise Conflict("A subscription has at most 5 secrets; delete an inactive one first.")
+        await repo.insert_secret(
+            conn,
+            id=secret_id,
+            subscription_id=subscription_id,
+            value=new_secret_value(),
+            active=False,
+            now=ctx.clock(),
+        )
+        return Reply(200, await _secrets_body(conn, subscription_id))
+
+    return await run(ctx, account.id, idem, effect)
+
+
+async def _load_secret(conn: AsyncConnection, subscription_id: str, secret_id: str) -> Row:
+    for row in await repo.secrets_of(conn, [subscription_id]):
+        if row.id == secret_id:
+            return row
+    raise NotFound(f"No secret with id {secret_id} on webhook subscription {subscription_id}.")
+
+
+async def activate_secret(
+    ctx: Context,
+    account: Account,
+    subscription_id: str,
+    secret_id: str,
+    idem: IdempotencyKey | None,
+) -> Reply:
+    """Sign every delivery from now on with ``secret_id`` (the others become inactive)."""
+
+    async def effect(conn: AsyncConnection) -> Reply:
+        await _load(conn, account, subscription_id)
+        await _load_secret(conn, subscription_id, secret_id)
+        await repo.activate_secret(conn, subscription_id, secret_id)
+        return Reply(204, None)
+
+    return await run(ctx, account.id, idem, effect)
+
+
+async def delete_secret(
+    ctx: Context,
+    account: Account,
+    subscription_id: str,
+    secret_id: str,
+    idem: IdempotencyKey | None,
+) -> Reply:
+    async def effect(conn: AsyncConnection) -> Reply:
+        await _load(conn, account, subscription_id)
+        secret = await _load_secret(conn, subscription_id, secret_id)
+        if secret.is_active:
+            raise Conflict(
+                "The active secret signs deliveries and cannot be deleted; "
+                "activate another secret first."
+            )
+        await repo.delete_secret(conn, secret_id)
+        return Reply(204, None)
+
+    return await run(ctx, account.id, idem, effect)

@@ -1,0 +1,214 @@
+"""Webhook deliveries: fan-out of outbox events, leased claims, attempts, and the log.
+
+Claims use ``FOR UPDATE … SKIP LOCKED`` on PostgreSQL, so several dispatchers share the due
+rows without taking the same one; SQLite has one writer (``BEGIN IMMEDIATE``) and needs no more.
+A delivery whose earlier event for the same intent is still pending to the same subscription is
+never claimed, so each receiver sees an intent's events in the order they happened.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, exists, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from tender.storage.tables import (
+    accounts,
+    outbox_events,
+    webhook_attempts,
+    webhook_deliveries,
+    webhook_fanouts,
+    webhook_subscriptions,
+)
+from tender.storage.upsert import insert_ignore
+
+D = webhook_deliveries
+E = outbox_events
+S = webhook_subscriptions
+A = webhook_attempts
+PENDING, DELIVERED, FAILED, CANCELED = "pending", "delivered", "failed", "canceled"
+
+
+async def events_to_fan_out(conn: AsyncConnection, limit: int) -> Sequence[Row]:
+    """Outbox events not yet turned into deliveries, oldest first."""
+    fanned = select(webhook_fanouts.c.seq).where(webhook_fanouts.c.seq == E.c.seq)
+    query = select(E).where(~exists(fanned)).order_by(E.c.seq).limit(limit)
+    return (await conn.execute(query)).all()
+
+
+async def mark_fanned_out(conn: AsyncConnection, seq: int, now: datetime) -> None:
+    await insert_ignore(conn, webhook_fanouts, {"seq": seq, "created_at": now}, ["seq"])
+
+
+async def insert_delivery(conn: AsyncConnection, values: dict[str, Any]) -> bool:
+    return await insert_ignore(conn, D, values, ["event_seq", "subscription_id"])
+
+
+async def claim_due(
+    conn: AsyncConnection, *, now: datetime, limit: int, lease_until: datetime, token: str
+) -> list[str]:
+    """Lease up to ``limit`` due deliveries to ``token``; returns their ids."""
+    earlier = D.alias("earlier")
+    blocked = select(earlier.c.id).where(
+        earlier.c.subscription_id == D.c.subscription_id,
+        earlier.c.intent_id == D.c.intent_id,
+        earlier.c.event_seq < D.c.event_seq,
+        earlier.c.status == PENDING,
+    )
+    query = (
+        select(D.c.id)
+        .where(
+            D.c.status == PENDING,
+            D.c.next_attempt_at <= now,
+            (D.c.lease_until.is_(None)) | (D.c.lease_until < now),
+            ~exists(blocked),
+        )
+        .order_by(D.c.next_attempt_at, D.c.event_seq)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = [row.id for row in (await conn.execute(query)).all()]
+    if ids:
+        await conn.execute(
+            update(D)
+            .where(D.c.id.in_(ids))
+            .values(lease_until=lease_until, lease_token=token, updated_at=now)
+        )
+    return ids
+
+
+async def claimed(conn: AsyncConnection, ids: Sequence[str]) -> Sequence[Row]:
+    """What the sender needs for each claimed delivery, in event order."""
+    query = (
+        select(
+            D.c.id,
+            D.c.tries,
+            D.c.attempt_count,
+            D.c.subscription_id,
+            E.c.payload,
+            S.c.url,
+            S.c.deleted_at,
+            accounts.c.environment,
+        )
+        .join(E, E.c.seq == D.c.event_seq)
+        .join(S, S.c.id == D.c.subscription_id)
+        .join(accounts, accounts.c.id == S.c.account_id)
+        .where(D.c.id.in_(list(ids)))
+        .order_by(D.c.event_seq)
+    )
+    return (await conn.execute(query)).all()
+
+
+async def record_attempt(conn: AsyncConnection, values: dict[str, Any]) -> None:
+    await conn.execute(insert(A).values(**values))
+
+
+async def finish(
+    conn: AsyncConnection, delivery_id: str, token: str, values: dict[str, Any]
+) -> bool:
+    """Apply the attempt's result if the lease is still ours; False if it was lost."""
+    result = await conn.execute(
+        update(D)
+        .where(D.c.id == delivery_id, D.c.lease_token == token)
+        .values(lease_until=None, lease_token=None, **values)
+    )
+    return result.rowcount == 1
+
+
+async def cancel_pending(conn: AsyncConnection, subscription_id: str, now: datetime) -> None:
+    await conn.execute(
+        update(D)
+        .where(D.c.subscription_id == subscription_id, D.c.status == PENDING)
+        .values(status=CANCELED, next_attempt_at=None, updated_at=now)
+    )
+
+
+# --- the log --------------------------------------------------------------------------------
+
+_LOG_COLUMNS = (
+    D,
+    E.c.id.label("event_id"),
+    E.c.event.label("event_name"),
+)
+
+
+async def list_deliveries(
+    conn: AsyncConnection,
+    subscription_id: str,
+    *,
+    status: str | None,
+    limit: int,
+    before_seq: int | None,
+) -> Sequence[Row]:
+    """Newest event first; ``before_seq`` continues to older ones."""
+    query = (
+        select(*_LOG_COLUMNS)
+        .join(E, E.c.seq == D.c.event_seq)
+        .where(D.c.subscription_id == subscription_id)
+    )
+    if status:
+        query = query.where(D.c.status == status)
+    if before_seq is not None:
+        query = query.where(D.c.event_seq < before_seq)
+    query = query.order_by(D.c.event_seq.desc()).limit(limit)
+    return (await conn.execute(query)).all()
+
+
+async def get_delivery(
+    conn: AsyncConnection, subscription_id: str, delivery_id: str, *, for_update: bool = False
+) -> Row | None:
+    query = (
+        select(*_LOG_COLUMNS)
+        .join(E, E.c.seq == D.c.event_seq)
+        .where(D.c.id == delivery_id, D.c.subscription_id == subscription_id)
+    )
+    if for_update:
+        query = query.with_for_update(of=D)
+    return (await conn.execute(query)).first()
+
+
+async def deliveries_of_event(conn: AsyncConnection, seq: int) -> Sequence[Row]:
+    query = (
+        select(*_LOG_COLUMNS)
+        .join(E, E.c.seq == D.c.event_seq)
+        .where(D.c.event_seq == seq)
+        .order_by(D.c.created_at, D.c.id)
+    )
+    return (await conn.execute(query)).all()
+
+
+async def attempts_of(conn: AsyncConnection, delivery_ids: Sequence[str]) -> Sequence[Row]:
+    query = select(A).where(A.c.delivery_id.in_(list(delivery_ids))).order_by(A.c.number, A.c.id)
+    return (await conn.execute(query)).all()
+
+
+async def reschedule(conn: AsyncConnection, delivery_id: str, now: datetime) -> None:
+    """Send again now, with a fresh retry budget (redelivery on demand)."""
+    await conn.execute(
+        update(D)
+        .where(D.c.id == delivery_id)
+        .values(status=PENDING, tries=0, next_attempt_at=now, updated_at=now)
+    )
+
+
+async def get_event(conn: AsyncConnection, account_id: str, event_id: str) -> Row | None:
+    query = select(E).where(E.c.id == event_id, E.c.account_id == account_id)
+    return (await conn.execute(query)).first()
+
+
+async def events_after(
+    conn: AsyncConnection, account_id: str, after_seq: int, limit: int
+) -> Sequence[Row]:
+    query = (
+        select(E)
+        .where(E.c.account_id == account_id, E.c.seq > after_seq)
+        .order_by(E.c.seq)
+        .limit(limit)
+    )
+    return (await conn.execute(query)).all()
+
+
+async def last_seq(conn: AsyncConnection, account_id: str) -> int:
+    query = select(func.coalesce(func.max(E.c.seq), 0)).where(E.c.account_id == account_id)
+    return int((await conn.execute(query)).scalar_one())
