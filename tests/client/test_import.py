@@ -35,8 +35,8 @@ PROGRAM = textwrap.dedent(
 )
 
 
-def _run(imports: str) -> subprocess.CompletedProcess[str]:
-    code = PROGRAM.format(blocked=BLOCKED, imports=imports)
+def _run(imports: str, blocked: list[str] = BLOCKED) -> subprocess.CompletedProcess[str]:
+    code = PROGRAM.format(blocked=blocked, imports=imports)
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
 
 
@@ -52,3 +52,12 @@ def test_the_blocker_really_blocks() -> None:
     result = _run("import tender.service.intents\n")
     assert result.returncode != 0
     assert "tender.service is blocked" in result.stderr
+
+
+def test_the_webhook_helpers_need_only_the_standard_library() -> None:
+    result = _run(
+        "from tender import webhooks\n"
+        "assert webhooks.verify(b'{}', webhooks.sign(b'{}', 's'), 's')\n",
+        blocked=[*BLOCKED, "httpx", "pydantic", "tender.client"],
+    )
+    assert result.returncode == 0, result.stderr

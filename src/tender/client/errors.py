@@ -3,6 +3,7 @@
     APIError                      base: status, title, detail, trace_id, errors, body
     ├── APIConnectionError        no answer (connection refused, reset, timed out) after retries
     ├── AuthenticationError       401 missing, malformed, unknown or revoked key
+    ├── CaptureDeclinedError      402 the issuer declined a capture: capture_id, no money moved
     ├── PermissionDeniedError     403
     ├── NotFoundError             404 unknown object (or another account's; or Canceled)
     ├── InvalidRequestError       400, 413, 415: ``errors`` maps Field -> [messages]
@@ -66,6 +67,16 @@ class AuthenticationError(APIError):
     pass
 
 
+class CaptureDeclinedError(APIError):
+    """The issuer declined a capture; ``capture_id`` names it (listed as Declined in the
+    intent's ``captures``) and the intent is unchanged."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        body = kwargs.get("body") or {}
+        self.capture_id: str | None = body.get("captureId")
+        super().__init__(message, **kwargs)
+
+
 class PermissionDeniedError(APIError):
     pass
 
@@ -113,6 +124,7 @@ class ServerError(APIError):
 _BY_STATUS: dict[int, type[APIError]] = {
     400: InvalidRequestError,
     401: AuthenticationError,
+    402: CaptureDeclinedError,
     403: PermissionDeniedError,
     404: NotFoundError,
     405: MethodNotAllowedError,

@@ -40,6 +40,10 @@ def create_op(
     return Op(Call("POST", "/webhooks", json=payload, idempotency_key=key), _subscription)
 
 
+def get_op(subscription_id: str) -> Op[WebhookSubscription]:
+    return Op(Call("GET", _path(subscription_id)), _subscription)
+
+
 def update_op(subscription_id: str, fields: dict[str, Any], key: str | None) -> Op[Any]:
     call = Call("PATCH", _path(subscription_id), json=body(**fields), idempotency_key=key)
     return Op(call, _subscription)
@@ -109,6 +113,9 @@ class Webhooks:
     def list(self) -> list[WebhookSubscription]:
         return self._run(list_op())
 
+    def get(self, subscription_id: str) -> WebhookSubscription:
+        return self._run(get_op(subscription_id))
+
     def create(
         self,
         *,
@@ -174,6 +181,9 @@ class AsyncWebhooks:
 
     async def list(self) -> list[WebhookSubscription]:
         return await self._run(list_op())
+
+    async def get(self, subscription_id: str) -> WebhookSubscription:
+        return await self._run(get_op(subscription_id))
 
     async def create(
         self,
