@@ -5,6 +5,8 @@ Every answer is HTTP 200 with a Connect-E ``statusCode`` in the body, as Dojo's 
 """
 
 import json
+import logging
+from collections.abc import Awaitable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -12,11 +14,13 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from tender.api.deps import Ctx
+from tender.api.problems import trace_id_of
 from tender.api.schemas import Out
 from tender.service import payments, threeds
 from tender.service.gateway_inputs import CardPayment, ThreeDsComplete, WalletPayment
 
 router = APIRouter(tags=["Gateway (browser library)"])
+log = logging.getLogger("tender.gateway")
 
 STATUS_CODES = (
     "`0` success, `3` 3-D Secure required (open `stepUpUrl`, then call three-ds-complete with "
@@ -49,6 +53,19 @@ def _body(model: type[Any], description: str) -> dict[str, Any]:
     }
 
 
+async def _answer(request: Request, work: Awaitable[dict[str, Any]]) -> JSONResponse:
+    """The use case's answer; an unexpected failure is statusCode 500, as Connect-E answers it
+    (logged by type and trace id: request bodies hold card data and are never logged)."""
+    try:
+        return JSONResponse(await work)
+    except Exception as exc:
+        trace = trace_id_of(request)
+        log.error("gateway call failed: %s (traceId %s)", type(exc).__name__, trace)
+        return JSONResponse(
+            {"statusCode": 500, "message": f"Internal error; quote traceId {trace}."}
+        )
+
+
 async def _json(request: Request) -> Any:
     try:
         return json.loads(await request.body() or b"{}")
@@ -69,7 +86,7 @@ async def pay_with_card(token: str, request: Request, ctx: Ctx) -> JSONResponse:
     """Authorizes the intent whose client session secret is `token`. Auto capture mode intents
     become `Captured`, Manual ones `Authorized`; a declined attempt leaves the intent `Created`.
     The token is single use: refresh the secret after a failed attempt."""
-    return JSONResponse(await payments.pay_card(ctx, token, await _json(request)))
+    return await _answer(request, payments.pay_card(ctx, token, await _json(request)))
 
 
 @router.post(
@@ -80,7 +97,9 @@ async def pay_with_card(token: str, request: Request, ctx: Ctx) -> JSONResponse:
 )
 async def pay_with_google_pay(token: str, request: Request, ctx: Ctx) -> JSONResponse:
     """A simulated wallet: no 3-D Secure (the device authenticated the cardholder)."""
-    return JSONResponse(await payments.pay_wallet(ctx, token, "GooglePay", await _json(request)))
+    return await _answer(
+        request, payments.pay_wallet(ctx, token, "GooglePay", await _json(request))
+    )
 
 
 @router.post(
@@ -91,7 +110,7 @@ async def pay_with_google_pay(token: str, request: Request, ctx: Ctx) -> JSONRes
 )
 async def pay_with_apple_pay(token: str, request: Request, ctx: Ctx) -> JSONResponse:
     """A simulated wallet: no 3-D Secure (the device authenticated the cardholder)."""
-    return JSONResponse(await payments.pay_wallet(ctx, token, "ApplePay", await _json(request)))
+    return await _answer(request, payments.pay_wallet(ctx, token, "ApplePay", await _json(request)))
 
 
 async def _complete(token: str, request: Request, ctx: Ctx) -> JSONResponse:
@@ -100,7 +119,7 @@ async def _complete(token: str, request: Request, ctx: Ctx) -> JSONResponse:
         body = ThreeDsComplete.model_validate(raw if isinstance(raw, dict) else {})
     except ValueError:
         return JSONResponse({"statusCode": 400, "message": "Invalid request: check md."})
-    return JSONResponse(await threeds.complete(ctx, token, body.md or body.transaction_id))
+    return await _answer(request, threeds.complete(ctx, token, body.md or body.transaction_id))
 
 
 _COMPLETE_DOC = _body(ThreeDsComplete, "`md` from the statusCode 3 answer (`transactionId` too)")

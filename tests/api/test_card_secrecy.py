@@ -1,0 +1,89 @@
+"""No full card number and no CVV ever reaches a database row or a log line.
+
+Pays with every test card (and a few invalid ones), completes the challenges, captures and
+refunds, with SQL statements and their parameters logged; then searches every row of every table
+and the captured log text for each number (with and without spaces) and each CVV used. The CVVs
+are distinctive and searched as standalone values, so random ids cannot hide or fake a hit.
+"""
+
+import json
+import logging
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tender.service.context import Context
+from tender.storage.tables import metadata
+from tests.api.test_gateway import NO_CHALLENGE
+from tests.conftest import Api
+from tests.payhelp import decide, pay
+
+CHALLENGE_CARDS = ["4456 5300 0000 1096", "4456 5300 0000 0007", "4000 0084 0000 1629"]
+INVALID = [("4242 4242 4242 4241", "529"), ("4000 0000 0000 0002", "61")]
+
+
+def standalone(value: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![0-9A-Za-z]){re.escape(value)}(?![0-9A-Za-z])")
+
+
+async def dump(ctx: Context) -> str:
+    lines = []
+    async with ctx.db.transaction(write=False) as conn:
+        for table in metadata.sorted_tables:
+            for row in (await conn.execute(select(table))).all():
+                lines.append(json.dumps([table.name, *map(str, row)]))
+    return "\n".join(lines)
+
+
+async def test_no_card_number_or_cvv_in_rows_or_logs(
+    api: Api, ctx: Context, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # statements and parameters
+    used: list[tuple[str, str]] = []
+    cvvs = iter(["731", "852", "964", "517", "628", "739", "841", "953", "572", "683", "794"] * 3)
+    for number, _, code, _ in NO_CHALLENGE:
+        cvv = "8264" if number.startswith("37") else next(cvvs)
+        intent = await api.create(captureMode="Manual")
+        result = await pay(api.client, intent["clientSessionSecret"], number, cvv)
+        assert result["statusCode"] == code
+        used.append((number, cvv))
+        if code == 0:
+            await api.request(
+                "POST", f"/payment-intents/{intent['id']}/captures", json={"amount": 500}
+            )
+    for number in CHALLENGE_CARDS:
+        for decision in ("approve", "reject"):
+            cvv = next(cvvs)
+            intent = await api.create()
+            first = await pay(api.client, intent["clientSessionSecret"], number, cvv)
+            assert first["statusCode"] == 3
+            await decide(api.client, first["md"], decision)
+            used.append((number, cvv))
+    for wallet in ("google-pay", "apple-pay"):
+        intent = await api.create()
+        await api.client.post(
+            f"/api/payments/{intent['clientSessionSecret']}/{wallet}",
+            json={"cardNumber": "5555555555554444"},
+        )
+    for number, cvv in INVALID:
+        intent = await api.create()
+        response = await api.client.post(
+            f"/api/payments/{intent['clientSessionSecret']}",
+            json={"cardNumber": number, "expiryDate": "12 / 39", "cV2": cvv},
+        )
+        assert response.json()["statusCode"] in (0, 400, 5)
+        used.append((number, cvv))
+    logging.getLogger("tender").info("end of the payment run")
+
+    rows = await dump(ctx)
+    logs = caplog.text
+    assert "payment_attempts" in rows and "INSERT INTO payment_attempts" in logs
+    assert "520000******0056" in rows  # the masked form is kept, as intended
+    for number, cvv in used:
+        digits = number.replace(" ", "")
+        for haystack, name in ((rows, "database"), (logs, "logs")):
+            assert digits not in haystack, f"{name} holds a full card number"
+            assert number not in haystack, f"{name} holds a full card number"
+            assert not standalone(cvv).search(haystack), f"{name} holds the CVV {cvv}"
