@@ -277,3 +277,15 @@ async def page(browser: Any) -> AsyncIterator[Any]:
         yield page
     finally:
         await context.close()
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Any]:
+    """A real webhook receiver on a free 127.0.0.1 port (``tests/webhooks/receiver.py``)."""
+    from tests.webhooks.receiver import Receiver
+
+    r = Receiver().start()
+    try:
+        yield r
+    finally:
+        r.stop()

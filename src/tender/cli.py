@@ -1,5 +1,5 @@
-"""The ``tender`` command: serve, migrate, worker, keys (and, from ``cli_client``, the
-commands that talk to a running server: intents, pay, trigger)."""
+"""The ``tender`` command: serve, migrate, worker, keys, webhooks, listen (and, from
+``cli_client``, the commands that talk to a running server: intents, pay, trigger)."""
 
 import asyncio
 import contextlib
@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tender import cli_client
+from tender.cli_webhooks import listen, webhooks_app
 from tender.config import Settings
 from tender.errors import TenderError
 from tender.service import accounts
@@ -25,6 +26,8 @@ app = typer.Typer(
 )
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+app.add_typer(webhooks_app, name="webhooks")
+app.command()(listen)
 cli_client.register(app)  # intents, pay, trigger: over HTTP through the SDK
 err = Console(stderr=True)
 T = TypeVar("T")

@@ -1,7 +1,7 @@
 """Fixtures for running ``tender`` commands: a live server with an account key, and a runner."""
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
@@ -13,7 +13,6 @@ from tender.service import accounts
 from tender.service.context import Context
 from tender.storage.db import Database
 from tests.conftest import LiveServer
-from tests.webhooks.receiver import Receiver
 
 
 @dataclass
@@ -42,13 +41,3 @@ async def live(live_server: LiveServer, clock: ShiftedClock) -> AsyncIterator[Li
         yield Live(live_server.url, key, ctx)
     finally:
         await db.dispose()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    """A real webhook endpoint on 127.0.0.1 that records every delivery."""
-    r = Receiver().start()
-    try:
-        yield r
-    finally:
-        r.stop()

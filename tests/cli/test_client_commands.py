@@ -11,7 +11,7 @@ from tender import webhooks
 from tender.cli import app
 from tender.client import AsyncTender
 from tests.cli.conftest import Live, run
-from tests.webhooks.conftest import drain
+from tests.webhooks.helpers import drain
 from tests.webhooks.receiver import Receiver
 
 GBP_10 = {"value": 1000, "currencyCode": "GBP"}

@@ -6,34 +6,32 @@ from tender.domain.status import Status
 from tender.service import accounts, dispatcher, intents
 from tender.service.context import Context
 from tests.conftest import Api
-from tests.webhooks.conftest import account_events, subscribe
+from tests.webhooks.helpers import account_events, subscribe
 from tests.webhooks.receiver import Receiver
 
 
-async def test_a_rolled_back_change_emits_no_event_and_no_delivery(api: Api, ctx: Context) -> None:
-    receiver = Receiver().start()
-    try:
-        await subscribe(api, receiver.url)
-        intent = await api.create()
-        account = await accounts.authenticate(ctx, f"Basic {api.key}")
+async def test_a_rolled_back_change_emits_no_event_and_no_delivery(
+    api: Api, ctx: Context, receiver: Receiver
+) -> None:
+    await subscribe(api, receiver.url)
+    intent = await api.create()
+    account = await accounts.authenticate(ctx, f"Basic {api.key}")
 
-        with pytest.raises(RuntimeError, match="after emitting"):
-            async with ctx.db.transaction() as conn:
-                row = await intents.load_for_update(conn, account, intent["id"])
-                await intents.set_status(conn, account, row, Status.CANCELED, ctx.clock())
-                raise RuntimeError("the change fails after emitting")
+    with pytest.raises(RuntimeError, match="after emitting"):
+        async with ctx.db.transaction() as conn:
+            row = await intents.load_for_update(conn, account, intent["id"])
+            await intents.set_status(conn, account, row, Status.CANCELED, ctx.clock())
+            raise RuntimeError("the change fails after emitting")
 
-        assert [e["event"] for e in await account_events(api)] == ["payment_intent.created"]
-        assert (await api.get(intent["id"])).json()["status"] == "Created"
-        await dispatcher.dispatch_once(ctx)
-        assert [r.event["event"] for r in receiver.requests] == ["payment_intent.created"]
+    assert [e["event"] for e in await account_events(api)] == ["payment_intent.created"]
+    assert (await api.get(intent["id"])).json()["status"] == "Created"
+    await dispatcher.dispatch_once(ctx)
+    assert [r.event["event"] for r in receiver.requests] == ["payment_intent.created"]
 
-        # the same change, committed, is delivered
-        assert (await api.request("DELETE", f"/payment-intents/{intent['id']}")).status_code == 200
-        await dispatcher.dispatch_once(ctx)
-        assert [r.event["data"]["paymentStatus"] for r in receiver.requests] == [
-            "Created",
-            "Canceled",
-        ]
-    finally:
-        receiver.stop()
+    # the same change, committed, is delivered
+    assert (await api.request("DELETE", f"/payment-intents/{intent['id']}")).status_code == 200
+    await dispatcher.dispatch_once(ctx)
+    assert [r.event["data"]["paymentStatus"] for r in receiver.requests] == [
+        "Created",
+        "Canceled",
+    ]

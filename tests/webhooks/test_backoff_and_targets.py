@@ -1,6 +1,7 @@
 """Backoff schedule and the target-safety rules, without a database."""
 
 import ipaddress
+import itertools
 import random
 from datetime import timedelta
 
@@ -25,7 +26,7 @@ def test_default_schedule_spreads_ten_attempts_over_about_a_day() -> None:
         for n in range(1, s.webhook_max_attempts)
     ]
     assert s.webhook_max_attempts == 10
-    assert all(a < b for a, b in zip(waits[:5], waits[1:6], strict=True))  # grows
+    assert all(a < b for a, b in itertools.pairwise(waits[:6]))  # grows
     assert timedelta(hours=18) < sum(waits, timedelta()) < timedelta(hours=32)
 
 

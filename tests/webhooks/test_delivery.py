@@ -9,7 +9,7 @@ from tender.service import dispatcher
 from tender.service.context import Context
 from tender.storage.db import Database
 from tests.conftest import Api
-from tests.webhooks.conftest import account_events, drain, subscribe
+from tests.webhooks.helpers import account_events, drain, subscribe
 from tests.webhooks.receiver import Receiver
 
 STEP = timedelta(hours=10)  # longer than the longest backoff (8 h + 20 % jitter)

@@ -12,7 +12,7 @@ from tender.service import dispatcher
 from tender.service.context import Context
 from tender.storage.db import Database
 from tests.conftest import Api, backend
-from tests.webhooks.conftest import account_events, drain, subscribe
+from tests.webhooks.helpers import account_events, drain, subscribe
 from tests.webhooks.receiver import Receiver
 
 STEP = timedelta(hours=10)
@@ -128,8 +128,8 @@ async def test_two_background_dispatcher_loops_share_the_work(
     tasks = [asyncio.create_task(dispatcher.run(w)) for w in workers]
     try:
         async with asyncio.timeout(30):
-            while len(receiver.requests) < 10:
-                await asyncio.sleep(0.05)  # waiting for real work done by real loops
+            while len(receiver.requests) < 10:  # noqa: ASYNC110 - real loops doing real work
+                await asyncio.sleep(0.05)
     finally:
         for task in tasks:
             task.cancel()

@@ -7,7 +7,7 @@ from tender.config import Settings
 from tender.service import accounts, dispatcher
 from tender.service.context import Context
 from tests.conftest import Api, assert_problem
-from tests.webhooks.conftest import subscribe
+from tests.webhooks.helpers import subscribe
 from tests.webhooks.receiver import Receiver
 
 

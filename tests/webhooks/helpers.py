@@ -1,32 +1,19 @@
-"""Fixtures for delivery tests: a real receiver, a subscription, and a driver that advances the
+"""Helpers for delivery tests: a subscription, the account's events, and a driver that advances the
 injectable clock past the backoff and runs dispatcher rounds (no sleeps)."""
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
-
-import pytest
 
 from tender.clock import ShiftedClock
 from tender.service import dispatcher
 from tender.service.context import Context
 from tests.conftest import Api
-from tests.webhooks.receiver import Receiver
 
 ALL_EVENTS = [
     "payment_intent.created",
     "payment_intent.status_updated",
     "payment_intent.send-receipt",
 ]
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    r = Receiver().start()
-    try:
-        yield r
-    finally:
-        r.stop()
 
 
 async def subscribe(api: Api, url: str, events: list[str] | None = None) -> dict[str, Any]:
