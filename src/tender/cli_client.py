@@ -274,7 +274,16 @@ def trigger(
             step(tender, state)
             progress.advance(task)
         intent = tender.payment_intents.get(state["intent"].id)
+        listening = [s for s in tender.webhooks.list() if event in s.events]
     out.print(f"triggered {event} on {intent.id} (now {intent.status})", highlight=False)
+    if listening:
+        urls = ", ".join(s.url or s.id for s in listening)
+        err.print(f"the server delivers it to {len(listening)} subscription(s): {urls}")
+    else:
+        err.print(
+            f"no subscription listens for {event}; `tender listen --forward-to URL` forwards "
+            "events without one"
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -148,6 +148,7 @@ async def test_trigger_delivers_the_event_to_a_real_receiver(
     result = await live.tender("trigger", event)
     assert result.exit_code == 0, result.output
     assert f"triggered {event}" in result.output and f"(now {status})" in result.output
+    assert f"delivers it to 1 subscription(s): {receiver.url}" in result.output
 
     await drain(live.ctx, clock)
     delivered = [r for r in receiver.requests if r.event["event"] == event]
@@ -156,3 +157,10 @@ async def test_trigger_delivers_the_event_to_a_real_receiver(
     verified = webhooks.construct_event(request.body, request.headers[webhooks.HEADER], secret)
     intent_id = verified["data"]["paymentIntentId"]
     assert intent_id in result.output
+
+
+async def test_trigger_without_a_subscription_says_how_to_listen(live: Live) -> None:
+    result = await live.tender("trigger", "payment_intent.created")
+    assert result.exit_code == 0, result.output
+    assert "no subscription listens for payment_intent.created" in result.output
+    assert "tender listen" in result.output

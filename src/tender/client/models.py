@@ -16,14 +16,22 @@ class Model(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
 
 
+# ISO 4217 currencies whose minor unit is not a hundredth (the rest have two decimals).
+_EXPONENTS = {"JPY": 0, "KRW": 0, "ISK": 0, "BHD": 3, "KWD": 3, "JOD": 3, "OMR": 3, "TND": 3}
+
+
 class Money(Model):
-    """An amount in minor units: ``Money(value=1000, currency_code="GBP")`` is £10.00."""
+    """An amount in minor units: ``Money(value=1000, currency_code="GBP")`` is 10.00 GBP."""
 
     value: int
     currency_code: str
 
     def __str__(self) -> str:
-        return f"{self.value / 100:.2f} {self.currency_code}"
+        """Exact (integer arithmetic): ``10.00 GBP``, ``1000 JPY``, ``1.500 KWD``."""
+        exponent = _EXPONENTS.get(self.currency_code, 2)
+        major, minor = divmod(abs(self.value), 10**exponent)
+        number = f"{major}" + (f".{minor:0{exponent}d}" if exponent else "")
+        return f"{'-' if self.value < 0 else ''}{number} {self.currency_code}"
 
 
 class PaymentEvent(Model):
