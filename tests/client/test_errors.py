@@ -110,3 +110,16 @@ def test_a_non_json_answer_still_becomes_an_error() -> None:
     assert isinstance(error, ServerError)
     assert error.status == 502 and error.trace_id is None
     assert "Bad Gateway" in str(error)
+
+
+async def test_the_key_comes_from_the_environment_when_not_given(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TENDER_API_KEY", server.key)
+    intent = await server.client(api_key=None).payment_intents.create(
+        amount=GBP_10, reference="Order 245"
+    )
+    assert intent.status == "Created"
+    monkeypatch.delenv("TENDER_API_KEY")
+    with pytest.raises(APIError, match="An API key is required"):
+        await server.client(api_key=None).payment_intents.get(intent.id)
