@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -40,6 +41,12 @@ TRIGGERS = {
     "payment_intent.status_updated": "create an intent and pay it with a test card",
     "payment_intent.send-receipt": "create an intent, pay it, and e-mail its receipt",
 }
+
+
+class ThreeDsChoice(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
 
 out = Console()
 err = Console(stderr=True)
@@ -201,18 +208,30 @@ def pay(
     expiry: Annotated[str | None, typer.Option(help="MM/YY; default a future date")] = None,
     cvv: Annotated[str | None, typer.Option(help="Default 123 (1234 for Amex)")] = None,
     name: Annotated[str, typer.Option(help="Cardholder name")] = "Test Cardholder",
+    three_ds: Annotated[
+        ThreeDsChoice | None,
+        typer.Option("--3ds", help="Answer a 3-D Secure challenge here, not in a browser"),
+    ] = None,
     url: Url = DEFAULT_URL,
 ) -> None:
     """Pay an intent with a test card through the gateway, as a customer's browser would."""
     with _client(api_key, url) as tender, err.status(f"paying {intent_id}…"):
         result = tender.test_helpers.pay(
-            intent_id, card_number=card, expiry_date=_expiry(expiry), cv2=cvv, card_name=name
+            intent_id,
+            card_number=card,
+            expiry_date=_expiry(expiry),
+            cv2=cvv,
+            card_name=name,
+            three_ds=three_ds.value if three_ds else None,
         )
         intent = tender.payment_intents.get(intent_id, return_canceled=True)
     colour = "green" if result.succeeded else "yellow" if result.status_code == 3 else "red"
     out.print(f"[{colour}]{_describe(result)}[/{colour}]", highlight=False)
-    if result.step_up_url:
-        out.print(f"complete 3-D Secure in a browser: {result.step_up_url}", highlight=False)
+    if result.status_code == 3 and result.step_up_url:
+        out.print(
+            f"complete 3-D Secure in a browser: {result.step_up_url} (or pass --3ds approve)",
+            highlight=False,
+        )
     out.print(f"{intent.id} is now {intent.status}", highlight=False)
     if not result.succeeded:
         raise typer.Exit(1)

@@ -117,6 +117,12 @@ async def test_pay_with_a_3ds_card_prints_the_challenge_page(live: Live) -> None
     assert "3-D Secure required" in result.output
     assert f"{live.url}/3ds/" in result.output
 
+    async with await _sdk(live) as sdk:
+        await sdk.payment_intents.refresh_secret(intent.id)  # the pending challenge holds the old
+    approved = await live.tender("pay", intent.id, "--card", "4456530000001096", "--3ds", "approve")
+    assert approved.exit_code == 0, approved.output
+    assert f"{intent.id} is now Captured" in approved.output
+
 
 def test_a_bad_expiry_is_a_usage_error() -> None:
     result = run(["pay", "pi_x", "--api-key", "k", "--expiry", "next year"])

@@ -43,6 +43,25 @@ async def test_declined_and_3ds_cards_report_their_gateway_codes(tender: Any) ->
     assert challenged.step_up_url and challenged.md
 
 
+@pytest.mark.parametrize(
+    ("card", "answer", "code", "status"),
+    [
+        ("4456 5300 0000 1096", "approve", 0, "Captured"),
+        ("4456 5300 0000 1096", "reject", 5, "Created"),
+        ("4000 0084 0000 1629", "approve", 5, "Created"),  # the issuer declines after 3DS
+    ],
+)
+async def test_a_3ds_challenge_answered_like_a_cardholder(
+    tender: Any, card: str, answer: str, code: int, status: str
+) -> None:
+    intent = await tender.payment_intents.create(amount=GBP_10, reference="Order 245")
+    result = await tender.test_helpers.pay(intent.id, card_number=card, three_ds=answer)
+    assert result.status_code == code, result
+    after = await tender.payment_intents.get(intent.id)
+    assert after.status == status
+    assert "AuthChallenged" in [e.event_type for e in after.payment_events]
+
+
 async def test_refund_and_read_it_back(tender: Any) -> None:
     intent = await _paid(tender)
     refund = await tender.payment_intents.refund(

@@ -35,12 +35,14 @@ class Call:
     method: str
     path: str
     json: Any = None
+    form: Mapping[str, str] | None = None  # an HTML form post (the sandbox's 3-D Secure page)
     params: Mapping[str, Any] | None = None
     idempotency_key: str | None = None
     authenticated: bool = True
     mutating: bool | None = None  # None: decided by the method (search is a read-only POST)
     retries: bool = True
     headers: Mapping[str, str] = field(default_factory=dict)
+    text: bool = False  # the answer is a page, not JSON
 
     @property
     def is_mutating(self) -> bool:
@@ -90,6 +92,8 @@ class _Base:
         kwargs: dict[str, Any] = {"headers": headers}
         if call.json is not None:
             kwargs["json"] = call.json
+        if call.form is not None:
+            kwargs["data"] = call.form
         if call.params:
             kwargs["params"] = {k: v for k, v in call.params.items() if v is not None}
         return kwargs
@@ -104,7 +108,9 @@ class _Base:
         return 1 + (self.max_retries if call.retries else 0)
 
 
-def _result(response: httpx.Response) -> Any:
+def _result(response: httpx.Response, call: Call) -> Any:
+    if call.text:
+        return response.text
     if response.status_code == 204 or not response.content:
         return None
     return response.json()
@@ -146,7 +152,7 @@ class SyncHTTP(_Base):
                 self.sleep(retry_delay(attempt, self.retry_delay))
                 continue
             if response.is_success:
-                return _result(response)
+                return _result(response, call)
             if last or not _retryable(response):
                 raise error_for(response)
             self.sleep(retry_delay(attempt, self.retry_delay, response))
@@ -192,7 +198,7 @@ class AsyncHTTP(_Base):
                 await self.sleep(retry_delay(attempt, self.retry_delay))
                 continue
             if response.is_success:
-                return _result(response)
+                return _result(response, call)
             if last or not _retryable(response):
                 raise error_for(response)
             await self.sleep(retry_delay(attempt, self.retry_delay, response))

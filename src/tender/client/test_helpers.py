@@ -1,16 +1,26 @@
 """``client.test_helpers``: pay an intent with a test card, as a customer's browser would.
 
 Posts to the card gateway (``POST /api/payments/{clientSessionSecret}``, spec §4.4) with the
-intent's current client session secret. For the sandbox only: merchants never handle card
-numbers in production. Never retried: a session secret is single use.
+intent's current client session secret. For a 3-D Secure card, ``three_ds="approve"`` (or
+``"reject"``) answers the sandbox issuer's challenge page the way a cardholder would, then asks
+the gateway for the final result (``three-ds-complete``). For the sandbox only: merchants never
+handle card numbers in production. Never retried: a session secret is single use.
 """
 
+import re
+from collections.abc import Callable, Generator
 from datetime import date
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from tender.client._http import AsyncHTTP, Call, SyncHTTP
-from tender.client._ops import Op, model, seg
-from tender.client.models import TransactionResult
+from tender.client._ops import model, seg
+from tender.client.models import PaymentIntent, TransactionResult
 from tender.client.payment_intents import get_op
+
+ThreeDs = Literal["approve", "reject"] | None
+_result = model(TransactionResult)
+_OTP = re.compile(r'id="otp">\s*(\d+)\s*<')
 
 
 def default_expiry() -> str:
@@ -18,26 +28,56 @@ def default_expiry() -> str:
     return f"12 / {(date.today().year + 3) % 100:02d}"
 
 
-def pay_op(
-    secret: str, card_number: str, expiry_date: str | None, cv2: str | None, card_name: str
-) -> Op[TransactionResult]:
+def _gateway(path: str, **kwargs: Any) -> Call:
+    return Call("POST", path, authenticated=False, retries=False, **kwargs)
+
+
+def _card(card_number: str, expiry_date: str | None, cv2: str | None, name: str) -> dict[str, str]:
     digits = card_number.replace(" ", "").replace("-", "")
-    payload = {
+    return {
         "cardNumber": digits,
-        "cardName": card_name,
+        "cardName": name,
         "expiryDate": expiry_date or default_expiry(),
         "cV2": cv2 or ("1234" if digits.startswith(("34", "37")) else "123"),
     }
-    call = Call(
-        "POST", f"/api/payments/{seg(secret)}", json=payload, authenticated=False, retries=False
-    )
-    return Op(call, model(TransactionResult))
 
 
-def _secret_of(intent_id: str, secret: str | None) -> str:
+def _local(url: str) -> str:
+    """The path of a URL the server gave (its public host may differ from ours)."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+Step = Generator[Call, Any, TransactionResult]
+
+
+def pay_flow(intent_id: str, card: dict[str, str], three_ds: ThreeDs) -> Step:
+    """The calls of one test payment, written once: each ``yield`` sends a call and receives
+    its answer (the blocking and the asyncio client drive it alike)."""
+    intent: PaymentIntent = model(PaymentIntent)((yield get_op(intent_id, False).call))
+    secret = intent.client_session_secret
     if not secret:
         raise ValueError(f"{intent_id} has no client session secret (is it still Created?)")
-    return secret
+    token = seg(secret)
+    result = _result((yield _gateway(f"/api/payments/{token}", json=card)))
+    if result.status_code != 3 or three_ds is None or not result.step_up_url:
+        return result
+    page = _local(result.step_up_url)
+    html = yield Call("GET", page, authenticated=False, retries=False, text=True)
+    found = _OTP.search(html)
+    form = {"decision": three_ds, "code": found.group(1) if found else ""}
+    yield Call("POST", page, form=form, authenticated=False, retries=False, text=True)
+    complete = f"/api/payments/{token}/three-ds-complete"
+    return _result((yield _gateway(complete, json={"md": result.md})))
+
+
+def _drive_sync(flow: Step, send: Callable[[Call], Any]) -> TransactionResult:
+    try:
+        call = next(flow)
+        while True:
+            call = flow.send(send(call))
+    except StopIteration as done:
+        return done.value
 
 
 class TestHelpers:
@@ -54,12 +94,11 @@ class TestHelpers:
         expiry_date: str | None = None,
         cv2: str | None = None,
         card_name: str = "Test Cardholder",
+        three_ds: ThreeDs = None,
     ) -> TransactionResult:
-        get = get_op(intent_id, False)
-        intent = get.parse(self._http.send(get.call))
-        secret = _secret_of(intent_id, intent.client_session_secret)
-        op = pay_op(secret, card_number, expiry_date, cv2, card_name)
-        return op.parse(self._http.send(op.call))
+        """Pay with a test card; ``expiry_date`` is ``"MM / YY"`` (default: a future one)."""
+        card = _card(card_number, expiry_date, cv2, card_name)
+        return _drive_sync(pay_flow(intent_id, card, three_ds), self._http.send)
 
 
 class AsyncTestHelpers:
@@ -76,9 +115,12 @@ class AsyncTestHelpers:
         expiry_date: str | None = None,
         cv2: str | None = None,
         card_name: str = "Test Cardholder",
+        three_ds: ThreeDs = None,
     ) -> TransactionResult:
-        get = get_op(intent_id, False)
-        intent = get.parse(await self._http.send(get.call))
-        secret = _secret_of(intent_id, intent.client_session_secret)
-        op = pay_op(secret, card_number, expiry_date, cv2, card_name)
-        return op.parse(await self._http.send(op.call))
+        flow = pay_flow(intent_id, _card(card_number, expiry_date, cv2, card_name), three_ds)
+        try:
+            call = next(flow)
+            while True:
+                call = flow.send(await self._http.send(call))
+        except StopIteration as done:
+            return done.value
