@@ -7,6 +7,8 @@ import pytest
 
 from tender import webhooks
 from tender.client import NotFoundError, WebhookSubscription
+from tests.client.conftest import GBP_10, Server
+from tests.webhooks.helpers import drain
 
 HOOK = "http://127.0.0.1:9/hooks/dojo"
 EVENTS = ["payment_intent.created", "payment_intent.status_updated"]
@@ -83,3 +85,26 @@ def test_construct_event_verifies_then_parses() -> None:
     assert event["data"]["paymentIntentId"] == "pi_vpwd4ooAPEqyNAQe4z89WQ"
     with pytest.raises(webhooks.SignatureVerificationError):
         webhooks.construct_event(SPEC_BODY, SPEC_SIGNATURE, "another secret")
+
+
+async def test_the_delivery_log_and_redelivery(server: Server, receiver: Any) -> None:
+    tender = server.client()
+    subscription = await tender.webhooks.create(url=receiver.url, events=EVENTS)
+    intent = await tender.payment_intents.create(amount=GBP_10, reference="Order 245")
+    await drain(server.ctx, server.clock)
+
+    [delivery] = [d async for d in tender.webhooks.deliveries.list(subscription.id)]
+    assert (delivery.event, delivery.payment_intent_id) == ("payment_intent.created", intent.id)
+    assert delivery.status == "delivered" and delivery.attempt_count == 1
+
+    event = await tender.webhooks.get_event(delivery.event_id)
+    assert event.payload["data"]["paymentIntentId"] == intent.id
+    assert [d.id for d in event.deliveries] == [delivery.id]
+
+    again = await tender.webhooks.deliveries.redeliver(subscription.id, delivery.id)
+    assert again.id == delivery.id
+    await drain(server.ctx, server.clock)
+    read = await tender.webhooks.deliveries.get(subscription.id, delivery.id)
+    assert read.attempts and [a.status_code for a in read.attempts] == [200, 200]
+    bodies = {r.body for r in receiver.requests}
+    assert len(receiver.requests) == 2 and len(bodies) == 1  # the same event, twice

@@ -154,3 +154,50 @@ class TransactionResult(Model):
     @property
     def succeeded(self) -> bool:
         return self.status_code == 0
+
+
+class DeliveryAttempt(Model):
+    id: str
+    number: int | None = None
+    url: str | None = None
+    started_at: datetime | None = None
+    duration_ms: int | None = None
+    status_code: int | None = None
+    response_body: str | None = None
+    error: str | None = None
+    secret_id: str | None = None
+
+
+class WebhookDelivery(Model):
+    """One event sent to one subscription (Tender extension), with its attempts when read
+    alone."""
+
+    id: str
+    subscription_id: str | None = None
+    event_id: str | None = None
+    event: str | None = None
+    payment_intent_id: str | None = None
+    status: str | None = None  # pending, delivered, failed (gave up) or canceled
+    attempt_count: int = 0
+    next_attempt_at: datetime | None = None
+    last_status_code: int | None = None
+    last_error: str | None = None
+    delivered_at: datetime | None = None
+    created_at: datetime | None = None
+    attempts: list[DeliveryAttempt] | None = None
+
+
+class DeliveryPage(Model):
+    data: list[WebhookDelivery] = Field(default_factory=list)
+    next: int | None = None
+
+
+class WebhookEvent(Model):
+    """An event of the account with the body receivers get and its deliveries."""
+
+    id: str
+    event: str | None = None
+    payment_intent_id: str | None = None
+    created_at: datetime | None = None
+    payload: dict[str, Any] = Field(default_factory=dict)
+    deliveries: list[WebhookDelivery] = Field(default_factory=list)

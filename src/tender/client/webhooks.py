@@ -5,7 +5,13 @@ from typing import Any
 
 from tender.client._http import AsyncHTTP, Call, SyncHTTP
 from tender.client._ops import Op, T, body, model, nothing, seg
-from tender.client.models import EventCatalogue, WebhookSecrets, WebhookSubscription
+from tender.client.deliveries import AsyncDeliveries, Deliveries, event_op
+from tender.client.models import (
+    EventCatalogue,
+    WebhookEvent,
+    WebhookSecrets,
+    WebhookSubscription,
+)
 
 _subscription = model(WebhookSubscription)
 _secrets = model(WebhookSecrets)
@@ -102,6 +108,7 @@ class Webhooks:
     def __init__(self, http: SyncHTTP) -> None:
         self._http = http
         self.secrets = WebhookSecretsService(http)
+        self.deliveries = Deliveries(http)
 
     def _run(self, op: Op[T]) -> T:
         return op.parse(self._http.send(op.call))
@@ -109,6 +116,10 @@ class Webhooks:
     def events(self) -> list[EventCatalogue]:
         """The catalogue of events a subscription can name."""
         return self._run(events_op())
+
+    def get_event(self, event_id: str) -> WebhookEvent:
+        """An event of the account: the body receivers get, and its deliveries."""
+        return self._run(event_op(event_id))
 
     def list(self) -> list[WebhookSubscription]:
         return self._run(list_op())
@@ -172,12 +183,16 @@ class AsyncWebhooks:
     def __init__(self, http: AsyncHTTP) -> None:
         self._http = http
         self.secrets = AsyncWebhookSecretsService(http)
+        self.deliveries = AsyncDeliveries(http)
 
     async def _run(self, op: Op[T]) -> T:
         return op.parse(await self._http.send(op.call))
 
     async def events(self) -> list[EventCatalogue]:
         return await self._run(events_op())
+
+    async def get_event(self, event_id: str) -> WebhookEvent:
+        return await self._run(event_op(event_id))
 
     async def list(self) -> list[WebhookSubscription]:
         return await self._run(list_op())
