@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -71,7 +72,7 @@ def _client(api_key: str, url: str) -> Iterator[Tender]:
         with Tender(api_key, base_url=url) as tender:
             yield tender
     except APIError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
 
 
@@ -85,6 +86,15 @@ def _minor(value: int | None, currency: str) -> str:
 
 def _when(value: Any) -> str:
     return f"{value:%Y-%m-%d %H:%M:%S}" if value else ""
+
+
+def _plain(value: Any) -> str:
+    """Text from the API, shown as it is (a reference like ``[VIP]`` is not rich markup)."""
+    return escape(str(value)) if value is not None else ""
+
+
+def _row(table: Table, *values: Any) -> None:
+    table.add_row(*(_plain(v) for v in values))
 
 
 def _dump(model: Any) -> str:
@@ -111,7 +121,8 @@ def intents_list(
     table = Table("id", "status", "mode", "amount", "captured", "refunded", "reference", "created")
     for intent in intents:
         currency = intent.amount.currency_code if intent.amount else ""
-        table.add_row(
+        _row(
+            table,
             intent.id,
             intent.status,
             intent.capture_mode or "",
@@ -129,7 +140,8 @@ def _timeline(intent: PaymentIntent) -> Table:
     table = Table("when", "event", "card", "auth code", "message", title="Status timeline")
     for event in intent.payment_events:
         card = " ".join(x for x in (event.card_type, event.card_number) if x)
-        table.add_row(
+        _row(
+            table,
             _when(event.transaction_date_time),
             event.event_type,
             card,
@@ -166,13 +178,14 @@ def intents_show(
         ("created", _when(intent.created_at)),
         ("expires", _when(intent.expire_at)),
     ]
-    lines = "\n".join(f"[bold]{name}:[/bold] {value}" for name, value in facts if value)
+    lines = "\n".join(f"[bold]{name}:[/bold] {_plain(value)}" for name, value in facts if value)
     out.print(Panel(lines, title=intent.id, expand=False))
     out.print(_timeline(intent))
     if intent.captures:
         captures = Table("capture", "amount", "status", "when", title="Captures")
         for capture in intent.captures:
-            captures.add_row(
+            _row(
+                captures,
                 capture.id,
                 _minor(capture.amount, currency),
                 capture.status or "",
@@ -226,7 +239,7 @@ def pay(
         )
         intent = tender.payment_intents.get(intent_id, return_canceled=True)
     colour = "green" if result.succeeded else "yellow" if result.status_code == 3 else "red"
-    out.print(f"[{colour}]{_describe(result)}[/{colour}]", highlight=False)
+    out.print(f"[{colour}]{escape(_describe(result))}[/{colour}]", highlight=False)
     if result.status_code == 3 and result.step_up_url:
         out.print(
             f"complete 3-D Secure in a browser: {result.step_up_url} (or pass --3ds approve)",
@@ -248,7 +261,7 @@ def _steps(event: str) -> list[tuple[str, Callable[[Tender, dict[str, Any]], Non
     def pay_it(tender: Tender, state: dict[str, Any]) -> None:
         result = tender.test_helpers.pay(state["intent"].id, card_number=state["card"])
         if not result.succeeded:
-            err.print(f"[red]error:[/red] the card was not accepted: {_describe(result)}")
+            err.print(f"[red]error:[/red] the card was not accepted: {escape(_describe(result))}")
             raise typer.Exit(1)
 
     def receipt(tender: Tender, state: dict[str, Any]) -> None:

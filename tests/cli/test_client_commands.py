@@ -41,7 +41,7 @@ async def _sdk(live: Live) -> AsyncTender:
 async def test_intents_list_shows_a_table_newest_first(live: Live) -> None:
     async with await _sdk(live) as sdk:
         first = await sdk.payment_intents.create(amount=GBP_10, reference="Order 1")
-        second = await sdk.payment_intents.create(amount=GBP_10, reference="Order 2")
+        second = await sdk.payment_intents.create(amount=GBP_10, reference="[red]Order[/red] 2")
         await sdk.payment_intents.cancel(first.id)
 
     result = await live.tender("intents", "list")
@@ -49,6 +49,7 @@ async def test_intents_list_shows_a_table_newest_first(live: Live) -> None:
     assert result.output.index(second.id) < result.output.index(first.id)
     assert "10.00 GBP" in result.output and "Canceled" in result.output
     assert "2 payment intent(s)" in result.output
+    assert "[red]Order[/red] 2" in result.output  # the API's text, never rich markup
 
     only = await live.tender("intents", "list", "--status", "Canceled")
     assert first.id in only.output and second.id not in only.output
