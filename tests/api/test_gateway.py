@@ -1,7 +1,10 @@
 """Paying through the gateway: every test card of DESIGN.md's table, through the HTTP API."""
 
+from datetime import timedelta
+
 import pytest
 
+from tender.clock import ShiftedClock
 from tests.conftest import Api
 from tests.payhelp import complete, decide, pay
 
@@ -182,9 +185,7 @@ async def test_token_is_single_use(api: Api) -> None:
     assert (await pay(api.client, declined["clientSessionSecret"]))["statusCode"] == 401
 
 
-async def test_token_expires_after_30_minutes(api: Api, clock) -> None:  # type: ignore[no-untyped-def]
-    from datetime import timedelta
-
+async def test_token_expires_after_30_minutes(api: Api, clock: ShiftedClock) -> None:
     intent = await api.create()
     clock.advance(timedelta(minutes=31))
     result = await pay(api.client, intent["clientSessionSecret"])

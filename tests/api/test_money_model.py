@@ -176,6 +176,7 @@ def test_money_state_machine(settings_: Settings) -> None:
                     max_examples=25,
                     stateful_step_count=15,
                     derandomize=True,  # the same sequences in CI every time
+                    database=None,
                     deadline=None,
                     suppress_health_check=list(HealthCheck),
                 ),

@@ -74,3 +74,23 @@ async def test_foreign_return_urls_are_ignored(live_api: Api, page: Any) -> None
     await page.locator("#result").wait_for()
     assert await page.locator("#result").inner_text() == "Payment declined"
     assert page.url.startswith(str(live_api.client.base_url).rstrip("/") + "/3ds/")
+
+
+async def test_a_merchant_page_on_another_origin_can_pay(live_api: Api, page: Any) -> None:
+    """The gateway answers CORS: a page on localhost posts to 127.0.0.1 (another origin)."""
+    intent = await live_api.create()
+    base = str(live_api.client.base_url).rstrip("/")
+    other_origin = base.replace("127.0.0.1", "localhost")
+    await page.goto(f"{other_origin}/health")
+    result = await page.evaluate(
+        """async ([url, token]) => {
+            const response = await fetch(`${url}/api/payments/${token}`, {
+                method: 'POST', headers: {'Content-Type': 'application/json'},
+                body: JSON.stringify({cardNumber: '4242 4242 4242 4242', cardName: 'Ada',
+                                      expiryDate: '12 / 39', cV2: '123'})});
+            return response.json();
+        }""",
+        [base, intent["clientSessionSecret"]],
+    )
+    assert result["statusCode"] == 0
+    assert (await live_api.get(intent["id"])).json()["status"] == "Captured"

@@ -56,7 +56,8 @@ async def load_ledgers(conn: AsyncConnection, rows: list[Row]) -> dict[str, Ledg
     ledgers = {i: Ledger() for i in ids}
     finished: dict[str, list[Row]] = defaultdict(list)
     for attempt in await repo.latest_finished_attempts(conn, ids):
-        finished[attempt.intent_id].append(attempt)
+        if attempt.state != "abandoned":  # a challenge overtaken by a refresh decided nothing
+            finished[attempt.intent_id].append(attempt)
     for intent_id, attempts in finished.items():
         won = [a for a in attempts if a.state == repo.SUCCEEDED]
         decisive = won[-1] if won else attempts[-1]

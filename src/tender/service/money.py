@@ -77,7 +77,7 @@ async def capture(
             return Reply(
                 402,
                 {
-                    "type": "https://tender.dev/problems/capture-declined",
+                    "type": "https://tools.ietf.org/html/rfc7231#section-6.5.2",
                     "title": "The capture was declined.",
                     "status": 402,
                     "detail": f"{result.message}; no money moved and the intent is still "

@@ -5,6 +5,8 @@ queue on the database lock up front instead of failing to upgrade a read lock ha
 PostgreSQL: READ COMMITTED plus explicit row locks (``SELECT … FOR UPDATE``) in repositories.
 """
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -65,11 +67,17 @@ class Database:
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.engine = create_engine(url, **engine_kwargs)
         self.dialect = self.engine.dialect.name
+        # SQLite has one writer at a time: queue this process's writers here, in order, instead
+        # of letting them poll the database lock (the busy handler sleeps up to 100 ms a try).
+        self._writers = asyncio.Lock() if self.dialect == "sqlite" else None
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncConnection]:
         """One transaction: committed when the block ends, rolled back if it raises."""
-        async with self.engine.connect() as conn:
+        async with contextlib.AsyncExitStack() as stack:
+            if write and self._writers is not None:
+                await stack.enter_async_context(self._writers)
+            conn = await stack.enter_async_context(self.engine.connect())
             if write:
                 await conn.execution_options(**{_WRITE: True})
             async with conn.begin():

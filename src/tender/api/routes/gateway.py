@@ -2,6 +2,8 @@
 
 No API key and no version header: the client session secret in the path is the bearer token.
 Every answer is HTTP 200 with a Connect-E ``statusCode`` in the body, as Dojo's gateway does.
+The calls come from merchants' pages on other origins, so they answer CORS for any origin: no
+cookie or ambient credential is involved, the token in the path is the only authority.
 """
 
 import json
@@ -9,7 +11,7 @@ import logging
 from collections.abc import Awaitable
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
@@ -53,17 +55,32 @@ def _body(model: type[Any], description: str) -> dict[str, Any]:
     }
 
 
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, traceparent",
+    "Access-Control-Max-Age": "600",
+}
+
+
 async def _answer(request: Request, work: Awaitable[dict[str, Any]]) -> JSONResponse:
     """The use case's answer; an unexpected failure is statusCode 500, as Connect-E answers it
     (logged by type and trace id: request bodies hold card data and are never logged)."""
     try:
-        return JSONResponse(await work)
+        return JSONResponse(await work, headers=CORS)
     except Exception as exc:
         trace = trace_id_of(request)
         log.error("gateway call failed: %s (traceId %s)", type(exc).__name__, trace)
         return JSONResponse(
-            {"statusCode": 500, "message": f"Internal error; quote traceId {trace}."}
+            {"statusCode": 500, "message": f"Internal error; quote traceId {trace}."},
+            headers=CORS,
         )
+
+
+@router.options("/api/payments/{path:path}", include_in_schema=False)
+@router.options("/mobile/payments/{path:path}", include_in_schema=False)
+async def preflight(path: str) -> Response:
+    return Response(status_code=204, headers=CORS)
 
 
 async def _json(request: Request) -> Any:
@@ -118,7 +135,9 @@ async def _complete(token: str, request: Request, ctx: Ctx) -> JSONResponse:
     try:
         body = ThreeDsComplete.model_validate(raw if isinstance(raw, dict) else {})
     except ValueError:
-        return JSONResponse({"statusCode": 400, "message": "Invalid request: check md."})
+        return JSONResponse(
+            {"statusCode": 400, "message": "Invalid request: check md."}, headers=CORS
+        )
     return await _answer(request, threeds.complete(ctx, token, body.md or body.transaction_id))
 
 
