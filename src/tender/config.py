@@ -43,13 +43,13 @@ class Settings(BaseSettings):
     )
     run_workers: bool = Field(default=True, description="Run background workers inside serve")
     # Webhook delivery: ~10 attempts spread over about a day (base * 2**n, jittered, capped).
-    webhook_max_attempts: int = 10
-    webhook_backoff_base_seconds: float = 180.0
-    webhook_backoff_max_seconds: float = 8 * 3600.0
-    webhook_timeout_seconds: float = 10.0
-    webhook_lease_seconds: float = 60.0
-    webhook_poll_seconds: float = 1.0
-    webhook_batch_size: int = 50
+    webhook_max_attempts: int = Field(default=10, ge=1)
+    webhook_backoff_base_seconds: float = Field(default=180.0, gt=0)
+    webhook_backoff_max_seconds: float = Field(default=8 * 3600.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_lease_seconds: float = Field(default=60.0, gt=0)
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    webhook_batch_size: int = Field(default=50, ge=1, le=1000)
 
     @cached_property
     def async_url(self) -> str:

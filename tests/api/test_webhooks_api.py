@@ -209,3 +209,14 @@ async def test_stream_starts_at_now_and_is_account_scoped(api: Api, other_api: A
     empty = (await api.request("GET", "/webhooks/stream", params={"after": page["cursor"]})).json()
     assert empty == {"data": [], "cursor": page["cursor"]}
     assert_problem(await api.request("GET", "/webhooks/stream", params={"limit": 0}), 400)
+
+
+async def test_receipt_is_idempotent(api: Api) -> None:
+    intent = await api.create()
+    path = f"/payment-intents/{intent['id']}/receipt"
+    key = {"idempotencyKey": "receipt-1"}
+    for _ in range(2):
+        response = await api.request("POST", path, json={"emails": ["a@b.co"]}, headers=key)
+        assert response.status_code == 204
+    events = (await api.request("GET", "/webhooks/stream", params={"after": 0})).json()["data"]
+    assert [e["event"]["event"] for e in events].count("payment_intent.send-receipt") == 1

@@ -54,6 +54,10 @@ def test_jitter_stays_within_twenty_percent_and_varies() -> None:
         ("https://user:pw@merchant.example/hooks", False, False),
         ("ftp://merchant.example/hooks", True, False),
         ("merchant.example/hooks", True, False),
+        ("https://merchant.example/a b", False, False),
+        ("https://merchant.example/\x00", False, False),
+        ("https://merchant.example:99999/", False, False),
+        ("https://[::1/", True, False),
     ],
 )
 def test_subscription_urls(url: str, sandbox: bool, ok: bool) -> None:

@@ -3,10 +3,13 @@
 from collections import defaultdict
 from datetime import timedelta
 
+import httpx
+
 from tender import signing
 from tender.config import Settings
 from tender.service import dispatcher
 from tender.service.context import Context
+from tender.storage import deliveries
 from tender.storage.db import Database
 from tests.conftest import Api
 from tests.webhooks.helpers import account_events, drain, subscribe
@@ -124,3 +127,50 @@ async def test_stopping_and_restarting_the_dispatcher_mid_retries_loses_nothing(
     expected = await account_events(api)
     assert len(expected) == 6
     assert sorted(e["id"] for e in first_successes(receiver)) == sorted(e["id"] for e in expected)
+
+
+async def test_the_fan_out_mark_moves_past_settled_events_only(
+    api: Api, ctx: Context, clock, receiver: Receiver
+) -> None:
+    """Older events stop being re-scanned once settled; newer ones are still picked up."""
+    await subscribe(api, receiver.url)
+    await api.create()
+    await dispatcher.dispatch_once(ctx)
+    async with ctx.db.transaction(write=False) as conn:
+        assert await deliveries.fanout_low_water(conn) == 0  # not settled yet
+    clock.advance(dispatcher.SETTLE + timedelta(seconds=1))
+    await dispatcher.dispatch_once(ctx)
+    [event] = await account_events(api)
+    async with ctx.db.transaction(write=False) as conn:
+        mark = await deliveries.fanout_low_water(conn)
+    stream = (await api.request("GET", "/webhooks/stream")).json()
+    assert mark == stream["cursor"]
+    await api.create()
+    await drain(ctx, clock)
+    assert len(receiver.delivered()) == 2 and receiver.delivered()[0].event == event
+
+
+async def test_transport_errors_are_recorded_and_retried(api: Api, ctx: Context, clock) -> None:
+    """The HTTP edge is injectable: a transport that drops the connection mid-answer."""
+    calls = []
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if len(calls) == 1:
+            raise httpx.ReadError("connection reset by peer")
+        return httpx.Response(204)
+
+    sub = await subscribe(api, "https://merchant.example/hook")
+    await api.create()
+    async with dispatcher.new_client(httpx.MockTransport(flaky)) as client:
+        assert (await dispatcher.dispatch_once(ctx, client=client)).delivered == 0
+        clock.advance(STEP)
+        assert (await dispatcher.dispatch_once(ctx, client=client)).delivered == 1
+    [delivery] = (await api.request("GET", f"/webhooks/{sub['id']}/deliveries")).json()["data"]
+    detail = (await api.request("GET", f"/webhooks/{sub['id']}/deliveries/{delivery['id']}")).json()
+    assert [(a["statusCode"], a["error"]) for a in detail["attempts"]] == [
+        (None, "ReadError: connection reset by peer"),
+        (204, None),
+    ]
+    assert calls[0].headers["dojo-signature"] == calls[1].headers["dojo-signature"]
+    assert calls[0].content == calls[1].content

@@ -33,6 +33,8 @@ from tender.webhooks import backoff, sender
 
 log = logging.getLogger("tender.webhooks")
 FAN_OUT_BATCH = 500
+# Longer than any transaction that writes an event stays open (see advance_low_water).
+SETTLE = timedelta(minutes=5)
 
 
 @dataclass
@@ -58,10 +60,12 @@ async def fan_out(ctx: Context, limit: int = FAN_OUT_BATCH) -> int:
     """Turn new outbox events into deliveries; returns how many deliveries were created."""
     created = 0
     async with ctx.db.transaction() as conn:
-        rows = await repo.events_to_fan_out(conn, limit)
-        if not rows:
-            return 0
         now = ctx.clock()
+        low_water = await repo.fanout_low_water(conn)
+        rows = await repo.events_to_fan_out(conn, low_water, limit)
+        if not rows:
+            await repo.advance_low_water(conn, low_water, now - SETTLE)
+            return 0
         subs = await subscriptions.live_subscriptions_for(conn, {r.account_id for r in rows})
         for event in rows:
             for sub in subs:
@@ -85,6 +89,7 @@ async def fan_out(ctx: Context, limit: int = FAN_OUT_BATCH) -> int:
                     ),
                 )
             await repo.mark_fanned_out(conn, event.seq, now)
+        await repo.advance_low_water(conn, low_water, now - SETTLE)
     return created
 
 

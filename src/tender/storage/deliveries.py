@@ -17,6 +17,7 @@ from tender.storage.tables import (
     accounts,
     outbox_events,
     webhook_attempts,
+    webhook_cursors,
     webhook_deliveries,
     webhook_fanouts,
     webhook_subscriptions,
@@ -30,11 +31,47 @@ A = webhook_attempts
 PENDING, DELIVERED, FAILED, CANCELED = "pending", "delivered", "failed", "canceled"
 
 
-async def events_to_fan_out(conn: AsyncConnection, limit: int) -> Sequence[Row]:
-    """Outbox events not yet turned into deliveries, oldest first."""
-    fanned = select(webhook_fanouts.c.seq).where(webhook_fanouts.c.seq == E.c.seq)
-    query = select(E).where(~exists(fanned)).order_by(E.c.seq).limit(limit)
+FANOUT = "fanout"
+
+
+def _not_fanned_out() -> Any:
+    marker = select(webhook_fanouts.c.seq).where(webhook_fanouts.c.seq == E.c.seq)
+    return ~exists(marker)
+
+
+async def fanout_low_water(conn: AsyncConnection) -> int:
+    query = select(webhook_cursors.c.seq).where(webhook_cursors.c.name == FANOUT)
+    return int((await conn.execute(query)).scalar() or 0)
+
+
+async def events_to_fan_out(conn: AsyncConnection, low_water: int, limit: int) -> Sequence[Row]:
+    """Outbox events above the low-water mark not yet turned into deliveries, oldest first."""
+    query = select(E).where(E.c.seq > low_water, _not_fanned_out()).order_by(E.c.seq).limit(limit)
     return (await conn.execute(query)).all()
+
+
+async def advance_low_water(conn: AsyncConnection, low_water: int, settled: datetime) -> None:
+    """Raise the mark over events written before ``settled`` once all below are fanned out.
+
+    Sequence values are not committed in order on PostgreSQL: an event can become visible after
+    one with a higher ``seq``. Any transaction still open is younger than ``settled``, so every
+    event older than that is visible now, and the mark may pass it safely.
+    """
+    old_enough = select(func.max(E.c.seq)).where(E.c.seq > low_water, E.c.created_at < settled)
+    candidate = (await conn.execute(old_enough)).scalar()
+    if candidate is None:
+        return
+    first_open = select(func.min(E.c.seq)).where(E.c.seq > low_water, _not_fanned_out())
+    pending = (await conn.execute(first_open)).scalar()
+    mark = min(candidate, pending - 1) if pending is not None else candidate
+    if mark <= low_water:
+        return
+    if not await insert_ignore(conn, webhook_cursors, {"name": FANOUT, "seq": mark}, ["name"]):
+        await conn.execute(
+            update(webhook_cursors)
+            .where(webhook_cursors.c.name == FANOUT, webhook_cursors.c.seq < mark)
+            .values(seq=mark)
+        )
 
 
 async def mark_fanned_out(conn: AsyncConnection, seq: int, now: datetime) -> None:

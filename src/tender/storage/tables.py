@@ -241,6 +241,15 @@ webhook_fanouts = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
+# Every outbox event at or below ``seq`` is known to be fanned out, so the anti-join above only
+# looks at newer events (one row, name "fanout").
+webhook_cursors = Table(
+    "webhook_cursors",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("seq", _SEQ, nullable=False),
+)
+
 # One row per (event, subscription): what is due when, and who holds the lease on it.
 webhook_deliveries = Table(
     "webhook_deliveries",

@@ -3,6 +3,7 @@ exchange, and describe what happened (status, duration, the start of the answer,
 
 import asyncio
 import json
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ import httpx
 from tender import signing
 from tender.webhooks.targets import UnsafeTarget, resolve_public
 
+log = logging.getLogger("tender.webhooks")
 MAX_RESPONSE_BYTES = 2048
 USER_AGENT = "Tender-Webhooks/1"
 # The spec's example orders the members like this; keep it so bodies read like Dojo's.
@@ -98,6 +100,9 @@ async def post(
     except TimeoutError:
         return Outcome(None, elapsed(), None, f"timed out after {timeout_seconds:g}s")
     except httpx.HTTPError as exc:
+        return Outcome(None, elapsed(), None, f"{type(exc).__name__}: {exc}"[:500])
+    except Exception as exc:  # e.g. httpx.InvalidURL: one bad target must not stop the round
+        log.warning("webhook POST to %s failed: %r", url, exc)
         return Outcome(None, elapsed(), None, f"{type(exc).__name__}: {exc}"[:500])
     error = None
     if 300 <= response.status_code < 400:

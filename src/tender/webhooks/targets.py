@@ -35,7 +35,13 @@ def is_loopback_host(host: str) -> bool:
 
 def check_url(url: str, *, sandbox: bool) -> str | None:
     """Why ``url`` cannot be a subscription URL, or None when it can."""
-    parts = urlsplit(url)
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return "The URL must not contain spaces or control characters."
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        return "The URL is malformed."
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "The URL must be an absolute https:// URL."
     if parts.username or parts.password:

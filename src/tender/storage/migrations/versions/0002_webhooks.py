@@ -1,4 +1,4 @@
-"""webhooks: subscriptions, secrets, fan-out markers, deliveries, attempts
+"""webhooks: subscriptions, secrets, fan-out markers and cursor, deliveries, attempts
 
 Revision ID: 0002_webhooks
 Revises: 0001_foundation
@@ -74,6 +74,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_webhook_fanouts")),
     )
     op.create_table(
+        "webhook_cursors",
+        sa.Column("name", sa.String(length=32), nullable=False),
+        sa.Column("seq", SEQ, nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_webhook_cursors")),
+    )
+    op.create_table(
         "webhook_deliveries",
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("event_seq", SEQ, nullable=False),
@@ -146,6 +152,7 @@ def downgrade() -> None:
         op.drop_index(name, table_name="webhook_deliveries")
     op.drop_index("ix_webhook_deliveries_due", table_name="webhook_deliveries")
     op.drop_table("webhook_deliveries")
+    op.drop_table("webhook_cursors")
     op.drop_table("webhook_fanouts")
     op.drop_index(op.f("ix_webhook_secrets_subscription_id"), table_name="webhook_secrets")
     op.drop_table("webhook_secrets")
