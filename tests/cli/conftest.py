@@ -1,8 +1,17 @@
-"""Fixtures for running ``tender`` commands: a live server with an account key, and a runner."""
+"""Running ``tender`` commands: in-process (typer's runner) against a live server with an
+account key, or as real processes whose output lines are read by threads."""
 
 import asyncio
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -41,3 +50,50 @@ async def live(live_server: LiveServer, clock: ShiftedClock) -> AsyncIterator[Li
         yield Live(live_server.url, key, ctx)
     finally:
         await db.dispose()
+
+
+TENDER = str(Path(sys.executable).with_name("tender"))
+
+
+class Process:
+    """A ``tender`` process whose output lines are read by threads (never blocking a test)."""
+
+    def __init__(self, *args: str, env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            [TENDER, *args],
+            env={**os.environ, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        assert self.proc.stdout and self.proc.stderr
+        for stream in (self.proc.stdout, self.proc.stderr):
+            threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+
+    def _pump(self, stream: IO[str]) -> None:
+        for line in stream:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, predicate: object, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        seen = []
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    break
+                continue
+            seen.append(line)
+            if predicate(line):  # type: ignore[operator]
+                return line
+        raise AssertionError("no such line; output was:\n" + "\n".join(seen))
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()

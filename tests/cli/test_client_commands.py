@@ -1,6 +1,7 @@
 """``tender intents|pay|trigger`` run against a live server over HTTP (and ``--help`` on every
 command). ``trigger`` is checked end to end: a real receiver gets the signed event."""
 
+import asyncio
 import json
 from typing import Any
 
@@ -10,7 +11,7 @@ import typer.main
 from tender import webhooks
 from tender.cli import app
 from tender.client import AsyncTender
-from tests.cli.conftest import Live, run
+from tests.cli.conftest import Live, Process, run
 from tests.webhooks.helpers import drain
 from tests.webhooks.receiver import Receiver
 
@@ -171,3 +172,34 @@ async def test_trigger_without_a_subscription_says_how_to_listen(live: Live) -> 
     assert result.exit_code == 0, result.output
     assert "no subscription listens for payment_intent.created" in result.output
     assert "tender listen" in result.output
+
+
+async def test_trigger_reaches_tender_listen(live: Live, receiver: Receiver) -> None:
+    """The workflow of a developer testing a handler: `tender listen` forwards to it, and
+    `tender trigger` makes the event happen (no subscription needed)."""
+    listen = Process(
+        "listen",
+        "--forward-to",
+        receiver.url,
+        "--secret",
+        "local-secret",
+        "--interval",
+        "0.1",
+        env={"TENDER_API_KEY": live.key, "TENDER_URL": live.url},
+    )
+    try:
+        await asyncio.to_thread(listen.wait_for, lambda line: line.startswith("Ready."))
+        result = await live.tender("trigger", "payment_intent.status_updated")
+        assert result.exit_code == 0, result.output
+        forwarded = await asyncio.to_thread(
+            listen.wait_for, lambda line: "payment_intent.status_updated" in line
+        )
+    finally:
+        listen.stop()
+    updated = [r for r in receiver.requests if r.event["event"] == "payment_intent.status_updated"]
+    assert len(updated) == 1
+    event = webhooks.construct_event(
+        updated[0].body, updated[0].headers[webhooks.HEADER], "local-secret"
+    )
+    assert event["data"]["paymentStatus"] == "Captured"
+    assert event["data"]["paymentIntentId"] in result.output and "[200]" in forwarded

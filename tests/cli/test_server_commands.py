@@ -3,24 +3,17 @@
 
 import asyncio
 import os
-import queue
 import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 import httpx
 import pytest
 
 from tender.client import Tender
-from tests.cli.conftest import run
+from tests.cli.conftest import TENDER, Process, run
 from tests.conftest import VERSION
 from tests.webhooks.receiver import free_port
-
-TENDER = str(Path(sys.executable).with_name("tender"))
 
 
 async def _tender(database_url: str, *args: str) -> tuple[int, str, str]:
@@ -56,50 +49,6 @@ async def test_keys_create_list_revoke(database_url: str, client: httpx.AsyncCli
 
     code, _, err = await _tender(database_url, "keys", "revoke", key_id)
     assert code == 2 and "No live key" in err
-
-
-class Process:
-    """A ``tender`` process whose output lines are read by threads (never blocking a test)."""
-
-    def __init__(self, *args: str, env: dict[str, str]) -> None:
-        self.proc = subprocess.Popen(
-            [TENDER, *args],
-            env={**os.environ, **env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        assert self.proc.stdout and self.proc.stderr
-        for stream in (self.proc.stdout, self.proc.stderr):
-            threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
-
-    def _pump(self, stream: IO[str]) -> None:
-        for line in stream:
-            self.lines.put(line.rstrip("\n"))
-
-    def wait_for(self, predicate: object, timeout: float = 30) -> str:
-        deadline = time.monotonic() + timeout
-        seen = []
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=0.2)
-            except queue.Empty:
-                if self.proc.poll() is not None:
-                    break
-                continue
-            seen.append(line)
-            if predicate(line):  # type: ignore[operator]
-                return line
-        raise AssertionError("no such line; output was:\n" + "\n".join(seen))
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 @pytest.fixture
