@@ -169,5 +169,7 @@ async def test_a_closed_port_is_a_connection_error() -> None:
     port = sock.getsockname()[1]
     sock.close()
     async with AsyncTender("sk_sandbox_x", base_url=f"http://127.0.0.1:{port}", retry_delay=0) as t:
-        with pytest.raises(APIConnectionError, match="Could not reach"):
+        with pytest.raises(APIConnectionError) as caught:
             await t.payment_intents.get("pi_x")
+    where = f"(GET http://127.0.0.1:{port}/payment-intents/pi_x)"
+    assert f"Could not reach the Tender API {where}: ConnectError" in str(caught.value)

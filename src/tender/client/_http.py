@@ -63,8 +63,11 @@ def _retryable(response: httpx.Response) -> bool:
     return response.status_code in _RETRY_STATUSES or is_in_flight(response)
 
 
-def _connection_error(exc: httpx.TransportError) -> APIConnectionError:
-    return APIConnectionError(f"Could not reach the Tender API: {type(exc).__name__}: {exc}")
+def _connection_error(exc: httpx.TransportError, call: Call, base: httpx.URL) -> APIConnectionError:
+    where = f"{call.method} {base}{call.path}"
+    return APIConnectionError(
+        f"Could not reach the Tender API ({where}): {type(exc).__name__}: {exc}"
+    )
 
 
 class _Base:
@@ -148,7 +151,7 @@ class SyncHTTP(_Base):
                 response = self.client.request(call.method, call.path, **kwargs)
             except httpx.TransportError as exc:
                 if last:
-                    raise _connection_error(exc) from exc
+                    raise _connection_error(exc, call, self.client.base_url) from exc
                 self.sleep(retry_delay(attempt, self.retry_delay))
                 continue
             if response.is_success:
@@ -194,7 +197,7 @@ class AsyncHTTP(_Base):
                 response = await self.client.request(call.method, call.path, **kwargs)
             except httpx.TransportError as exc:
                 if last:
-                    raise _connection_error(exc) from exc
+                    raise _connection_error(exc, call, self.client.base_url) from exc
                 await self.sleep(retry_delay(attempt, self.retry_delay))
                 continue
             if response.is_success:
