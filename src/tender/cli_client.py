@@ -112,9 +112,12 @@ def intents_list(
     as_json: AsJson = False,
 ) -> None:
     """List payment intents, newest first."""
-    with _client(api_key, url) as tender, err.status("fetching payment intents…"):
+    intents: list[PaymentIntent] = []
+    with _client(api_key, url) as tender, err.status("fetching payment intents…") as spinner:
         found = tender.payment_intents.search(statuses=status, page_size=min(limit, 100))
-        intents = list(itertools.islice(found, limit))
+        for intent in itertools.islice(found, limit):
+            intents.append(intent)
+            spinner.update(f"fetched {len(intents)} payment intent(s)…")
     if as_json:
         print(json.dumps([i.model_dump(mode="json", by_alias=True) for i in intents], indent=2))
         return
