@@ -136,3 +136,13 @@ async def test_reversing_an_unpaid_intent_is_a_state_conflict(tender: Any) -> No
 async def test_send_receipt(tender: Any) -> None:
     intent = await _paid(tender)
     assert await tender.payment_intents.send_receipt(intent.id, emails=["ada@example.com"]) is None
+
+
+def test_test_helpers_refuse_a_production_key() -> None:
+    from tender.client import Tender
+
+    with (
+        Tender("sk_prod_x", base_url="http://127.0.0.1:9") as tender,
+        pytest.raises(ValueError, match="sandbox key"),
+    ):
+        tender.test_helpers.pay("pi_x", card_number=SUCCESS)

@@ -71,6 +71,11 @@ def pay_flow(intent_id: str, card: dict[str, str], three_ds: ThreeDs) -> Step:
     return _result((yield _gateway(complete, json={"md": result.md})))
 
 
+def _sandbox_only(api_key: str | None) -> None:
+    if api_key and api_key.startswith("sk_prod_"):
+        raise ValueError("test_helpers send test card numbers: use a sandbox key (sk_sandbox_…)")
+
+
 def _drive_sync(flow: Step, send: Callable[[Call], Any]) -> TransactionResult:
     try:
         call = next(flow)
@@ -97,6 +102,7 @@ class TestHelpers:
         three_ds: ThreeDs = None,
     ) -> TransactionResult:
         """Pay with a test card; ``expiry_date`` is ``"MM / YY"`` (default: a future one)."""
+        _sandbox_only(self._http.api_key)
         card = _card(card_number, expiry_date, cv2, card_name)
         return _drive_sync(pay_flow(intent_id, card, three_ds), self._http.send)
 
@@ -117,6 +123,7 @@ class AsyncTestHelpers:
         card_name: str = "Test Cardholder",
         three_ds: ThreeDs = None,
     ) -> TransactionResult:
+        _sandbox_only(self._http.api_key)
         flow = pay_flow(intent_id, _card(card_number, expiry_date, cv2, card_name), three_ds)
         try:
             call = next(flow)
