@@ -11,6 +11,7 @@ from tender.client import (
     Refund,
     ReversalResult,
     StateConflictError,
+    Tender,
 )
 from tests.client.conftest import GBP_10, Flaky, Server
 
@@ -139,8 +140,6 @@ async def test_send_receipt(tender: Any) -> None:
 
 
 def test_test_helpers_refuse_a_production_key() -> None:
-    from tender.client import Tender
-
     with (
         Tender("sk_prod_x", base_url="http://127.0.0.1:9") as tender,
         pytest.raises(ValueError, match="sandbox key"),
