@@ -1,4 +1,5 @@
-"""The ``tender`` command: serve, migrate, worker, keys, webhooks, listen."""
+"""The ``tender`` command: serve, migrate, worker, keys, webhooks, listen (and, from
+``cli_client``, the commands that talk to a running server: intents, pay, trigger)."""
 
 import asyncio
 import contextlib
@@ -10,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from tender import cli_client
 from tender.cli_webhooks import listen, webhooks_app
 from tender.config import Settings
 from tender.errors import TenderError
@@ -26,6 +28,7 @@ keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help
 app.add_typer(keys_app, name="keys")
 app.add_typer(webhooks_app, name="webhooks")
 app.command()(listen)
+cli_client.register(app)  # intents, pay, trigger: over HTTP through the SDK
 err = Console(stderr=True)
 T = TypeVar("T")
 
