@@ -13,7 +13,7 @@ from tender.api.schemas import (
     SearchResult,
     problems,
 )
-from tender.service import intents
+from tender.service import intents, search
 from tender.service.inputs import (
     ChangeAmount,
     ChangeTips,
@@ -52,7 +52,7 @@ async def search_payment_intents(
     body: SearchPaymentIntents, account: AuthedAccount, ctx: Ctx
 ) -> JSONResponse:
     """Newest first; follow `after` for older intents and `before` for newer ones."""
-    return JSONResponse(await intents.search(ctx, account, body))
+    return JSONResponse(await search.search(ctx, account, body))
 
 
 @router.get(
