@@ -8,14 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tender.service import ledger
 from tender.service.context import Context
-from tender.service.views import Ledger, render_intent
+from tender.service.views import render_intent
 from tender.storage import accounts as accounts_repo
 from tender.storage import intents as repo
-
-
-async def load_ledgers(conn: AsyncConnection, rows: list[Row]) -> dict[str, Ledger]:
-    """Amounts derived from movement rows; intents without movements get an empty ledger."""
-    return await ledger.load_ledgers(conn, rows)
 
 
 async def present_many(
@@ -27,17 +22,14 @@ async def present_many(
     events: dict[str, list[Row]] = defaultdict(list)
     for event in await repo.list_payment_events(conn, ids):
         events[event.intent_id].append(event)
-    ledgers = await load_ledgers(conn, rows)
-    names: dict[str, str] = {}
-    for account_id in {row.account_id for row in rows}:
-        account = await accounts_repo.get_account(conn, account_id)
-        names[account_id] = account.name if account else ""
+    ledgers = await ledger.load_ledgers(conn, rows)
+    names = await accounts_repo.account_names(conn, {row.account_id for row in rows})
     return [
         render_intent(
             row,
             events=events[row.id],
             base_url=ctx.settings.base_url,
-            trading_name=names[row.account_id],
+            trading_name=names.get(row.account_id, ""),
             ledger=ledgers.get(row.id),
         )
         for row in rows

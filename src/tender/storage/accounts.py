@@ -1,7 +1,7 @@
 """Accounts and their API keys (stored as sha256 hashes, never in clear)."""
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Row, insert, select, update
@@ -32,6 +32,12 @@ async def insert_account(
 
 async def get_account(conn: AsyncConnection, account_id: str) -> Row | None:
     return (await conn.execute(select(accounts).where(accounts.c.id == account_id))).first()
+
+
+async def account_names(conn: AsyncConnection, account_ids: Iterable[str]) -> dict[str, str]:
+    """Trading names of several accounts in one query."""
+    query = select(accounts.c.id, accounts.c.name).where(accounts.c.id.in_(list(account_ids)))
+    return {row.id: row.name for row in await conn.execute(query)}
 
 
 async def find_account_by_name(conn: AsyncConnection, name: str, environment: str) -> Row | None:
