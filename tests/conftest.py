@@ -81,7 +81,12 @@ def clock() -> ShiftedClock:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, public_url="http://testserver", run_workers=False)
+    return Settings(
+        database_url=database_url,
+        public_url="http://testserver",
+        run_workers=False,
+        sandbox_journal=":memory:",
+    )
 
 
 @pytest.fixture

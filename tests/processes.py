@@ -34,8 +34,11 @@ def fresh_database(tmp_path: Path) -> Iterator[str]:
 
 
 def environment(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a ``tender`` process: no TENDER_* of ours leaks in, and the sandbox
+    acquirer keeps its journal in memory unless the test names a file."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TENDER_")}
-    return {**env, "TENDER_DATABASE_URL": database_url, **extra}
+    journal = {"TENDER_SANDBOX_JOURNAL": ":memory:"}
+    return {**env, **journal, "TENDER_DATABASE_URL": database_url, **extra}
 
 
 def tender(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -42,6 +42,16 @@ class Settings(BaseSettings):
         description="HMAC key for card fingerprints; set your own in production",
     )
     run_workers: bool = Field(default=True, description="Run background workers inside serve")
+    # The acquirer: how long a call may take, and the sandbox acquirer's own knobs.
+    processor_timeout_seconds: float = Field(default=30.0, gt=0)
+    sandbox_latency_ms: int = Field(default=0, ge=0, le=60_000)
+    sandbox_hang: str = Field(
+        default="", description="Sandbox calls that never answer (fault injection), e.g. capture"
+    )
+    sandbox_journal: str = Field(
+        default="./var/sandbox-acquirer.sqlite3",
+        description="Where the sandbox acquirer keeps its answers (``:memory:`` for none)",
+    )
     # Webhook delivery: ~10 attempts spread over about a day (base * 2**n, jittered, capped).
     webhook_max_attempts: int = Field(default=10, ge=1)
     webhook_backoff_base_seconds: float = Field(default=180.0, gt=0)
@@ -58,6 +68,11 @@ class Settings(BaseSettings):
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def recovery_age(self) -> timedelta:
+        """A pending operation older than this has no live request waiting for its answer."""
+        return timedelta(seconds=self.processor_timeout_seconds + 5)
 
     @property
     def client_secret_ttl(self) -> timedelta:

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tender.client import Tender
+from tender.storage.migrate import head_revision
 from tests.cli.conftest import TENDER, Process, run
 from tests.conftest import VERSION
 from tests.webhooks.receiver import free_port
@@ -26,7 +27,7 @@ async def _tender(database_url: str, *args: str) -> tuple[int, str, str]:
 async def test_migrate_reports_the_revision(database_url: str) -> None:
     code, _, err = await _tender(database_url, "migrate")
     assert code == 0, err
-    assert "at revision 0003_webhooks" in err
+    assert f"at revision {head_revision()}" in err
 
 
 async def test_keys_create_list_revoke(database_url: str, client: httpx.AsyncClient) -> None:

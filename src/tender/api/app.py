@@ -28,7 +28,8 @@ from tender.api.routes import (
 from tender.clock import Clock, system_clock
 from tender.config import Settings
 from tender.demo import shop as demo_shop
-from tender.service.context import Context
+from tender.processor.protocol import Processor
+from tender.service.context import Context, sandbox_processor
 from tender.service.jobs import background_jobs
 from tender.storage.db import Database
 
@@ -48,15 +49,21 @@ Tender speaks Dojo's payment-intents API (version 2024-02-05).
 
 
 def create_app(
-    settings: Settings | None = None, *, clock: Clock = system_clock, run_jobs: bool | None = None
+    settings: Settings | None = None,
+    *,
+    clock: Clock = system_clock,
+    run_jobs: bool | None = None,
+    processor: Processor | None = None,
 ) -> FastAPI:
+    """The application; ``processor`` replaces the sandbox acquirer (tests pass doubles)."""
     settings = settings or Settings()
     run_jobs = settings.run_workers if run_jobs is None else run_jobs
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.database_url)
-        ctx = app.state.ctx = Context(db=db, settings=settings, clock=clock)
+        acquirer = processor or sandbox_processor(settings)
+        ctx = app.state.ctx = Context(db=db, settings=settings, clock=clock, processor=acquirer)
         tasks = [
             asyncio.create_task(job(ctx), name=name)
             for name, job in (background_jobs() if run_jobs else [])

@@ -27,6 +27,35 @@ class AutoExpireAction(StrEnum):
     CAPTURE = "Capture"
 
 
+class AttemptState(StrEnum):
+    """Where a payment attempt (card or wallet) stands with the acquirer."""
+
+    PENDING = "pending"  # sent to the processor; no answer recorded yet
+    CHALLENGED = "challenged"  # 3-D Secure: waiting for the cardholder
+    SUCCEEDED = "succeeded"  # authorized
+    DECLINED = "declined"
+    REFERRED = "referred"
+    FAILED = "failed"  # processing error, or voided by recovery
+    ABANDONED = "abandoned"  # a challenge overtaken by a refresh or a cancel
+
+
+class MovementStatus(StrEnum):
+    """Where a capture, refund or reversal stands. ``Pending`` rows reserve their amount until
+    the processor's answer is recorded (on the wire a pending capture shows as Dojo's
+    ``Created``)."""
+
+    PENDING = "Pending"
+    SUCCESSFUL = "Successful"
+    DECLINED = "Declined"
+    FAILED = "Failed"
+
+
+class MovementKind(StrEnum):
+    CAPTURE = "capture"
+    REFUND = "refund"
+    REVERSAL = "reversal"
+
+
 class Operation(StrEnum):
     """Everything that can happen to an intent; the value reads well in an error message."""
 
@@ -44,6 +73,7 @@ class Operation(StrEnum):
     CHANGE_AMOUNT = "change the amount of"
     CHANGE_TIPS = "change the tips amount of"
     REFRESH_SECRET = "refresh the client session secret of"
+    RELEASE_FAILED_SALE = "release the authorization of"  # Auto: the capture after it failed
 
 
 S, M, Op = Status, CaptureMode, Operation
@@ -70,9 +100,8 @@ TRANSITIONS: tuple[tuple[Operation, Status, Status, frozenset[CaptureMode]], ...
     (Op.CHANGE_AMOUNT, S.CREATED, S.CREATED, BOTH),
     (Op.CHANGE_TIPS, S.CREATED, S.CREATED, BOTH),
     (Op.REFRESH_SECRET, S.CREATED, S.CREATED, BOTH),
+    (Op.RELEASE_FAILED_SALE, S.CREATED, S.CREATED, AUTO),
 )
-
-TERMINAL = frozenset({S.REVERSED, S.CANCELED})
 
 
 def target(operation: Operation, current: Status, mode: CaptureMode) -> Status | None:

@@ -1,8 +1,11 @@
 """The ``Processor`` interface: what Tender asks of an acquirer, and what it answers.
 
 The service layer talks only to this protocol; the bundled implementation is the sandbox
-acquirer (``simulator``). ``processor_data`` is the processor's own note on an authorization
-(kept with the attempt, never a card number), handed back on capture, refund and reversal.
+acquirer (``simulator``). Tender calls it outside every transaction and lock, with a timeout:
+each call carries Tender's own ``reference`` for the operation (the attempt or movement id), so
+that after a crash or a timeout ``lookup(reference)`` can tell what the acquirer did with it.
+``processor_data`` is the processor's own note on an authorization (kept with the attempt, never
+a card number), handed back on capture, refund and reversal.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +16,7 @@ from tender.processor.cards import Card
 
 
 class Outcome(StrEnum):
-    """Connect-E status codes a payment attempt can end with (and 3 while challenged)."""
+    """How an acquirer answered; for attempts these are Connect-E status codes."""
 
     APPROVED = "approved"  # 0
     CHALLENGE = "challenge"  # 3: 3-D Secure challenge needed
@@ -38,32 +41,60 @@ class Authorization:
 
 @dataclass(frozen=True, slots=True)
 class Movement:
-    """The answer to a capture, refund or reversal request."""
+    """The answer to a capture, refund or reversal: APPROVED, DECLINED (or REFERRED) or ERROR."""
 
-    approved: bool
+    outcome: Outcome
     message: str
     transaction_id: str | None = None
 
+    @property
+    def approved(self) -> bool:
+        return self.outcome is Outcome.APPROVED
+
 
 class Processor(Protocol):
-    """An acquirer. Calls are made inside the transaction that holds the intent's row lock."""
+    """An acquirer. Calls are made outside any transaction; each may take a while."""
 
     name: str
 
     async def authorize(
-        self, card: Card, amount: int, currency: str, *, wallet: str | None = None
+        self,
+        card: Card,
+        amount: int,
+        currency: str,
+        *,
+        reference: str,
+        wallet: str | None = None,
+        sale: bool = False,
     ) -> Authorization:
-        """Authorize ``amount``; may answer CHALLENGE, to be resolved by ``complete_challenge``."""
+        """Authorize ``amount``; may answer CHALLENGE, to be resolved by ``complete_challenge``.
+        ``sale``: the authorization will be captured at once (Auto capture mode)."""
         ...
 
     async def complete_challenge(
-        self, processor_data: dict[str, Any], approved: bool, amount: int, currency: str
+        self,
+        processor_data: dict[str, Any],
+        approved: bool,
+        amount: int,
+        currency: str,
+        *,
+        reference: str,
     ) -> Authorization:
         """The authorization after the cardholder approved or rejected the challenge."""
         ...
 
-    async def capture(self, processor_data: dict[str, Any], amount: int) -> Movement: ...
+    async def capture(
+        self, processor_data: dict[str, Any], amount: int, *, reference: str
+    ) -> Movement: ...
 
-    async def refund(self, processor_data: dict[str, Any], amount: int) -> Movement: ...
+    async def refund(
+        self, processor_data: dict[str, Any], amount: int, *, reference: str
+    ) -> Movement: ...
 
-    async def reverse(self, processor_data: dict[str, Any], amount: int) -> Movement: ...
+    async def reverse(
+        self, processor_data: dict[str, Any], amount: int, *, reference: str
+    ) -> Movement: ...
+
+    async def lookup(self, reference: str) -> Authorization | Movement | None:
+        """What the acquirer last answered for ``reference``; None if it never received it."""
+        ...

@@ -1,1 +1,5 @@
-"""Use cases. Each opens exactly one transaction (``Database.transaction``) and commits it."""
+"""Use cases. Each opens its own transactions through ``Database.transaction`` and commits them:
+one for a use case that needs no processor, and for those that do, one before the processor is
+called and one after (``service.phases``). Routes never open transactions; repositories never
+commit.
+"""

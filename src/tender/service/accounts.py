@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tender.domain.money import DEFAULT_ACCOUNT_CURRENCIES
 from tender.errors import InvalidRequest, NotFound, Unauthorized
@@ -32,6 +33,13 @@ class Account:
     @classmethod
     def from_row(cls, row: Row) -> "Account":
         return cls(row.id, row.name, row.environment, tuple(row.currencies))
+
+
+async def account_by_id(conn: AsyncConnection, account_id: str) -> Account:
+    """The account an intent belongs to (it always exists: intents reference it)."""
+    row = await repo.get_account(conn, account_id)
+    assert row is not None, account_id
+    return Account.from_row(row)
 
 
 def generate_key(environment: str) -> str:

@@ -8,19 +8,16 @@ public endpoint; each opening issues a new single-use secret, as a refresh would
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row
-
-from tender.domain.rules import decide
-from tender.domain.status import Operation, Status
+from tender.domain.records import Intent
+from tender.domain.status import Status
 from tender.errors import NotFound
-from tender.ids import new_token
 from tender.service.context import Context
-from tender.service.intents import state_of
+from tender.service.intents import refresh
 from tender.service.presenter import present
 from tender.service.views import public_view
 from tender.storage import intents as repo
 
-PAID = {Status.AUTHORIZED.value, Status.CAPTURED.value}
+PAID = {Status.AUTHORIZED, Status.CAPTURED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +28,12 @@ class CheckoutView:
     intent: dict[str, Any]
 
 
-def _state(row: Row, now: Any) -> str:
-    if row.status == Status.CREATED.value:
+def _state(row: Intent, now: Any) -> str:
+    if row.status is Status.CREATED:
         return "expired" if row.expire_at <= now else "pay"
     if row.status in PAID:
         return "paid"
-    return str(row.status).lower()
+    return row.status.value.lower()
 
 
 async def open_checkout(ctx: Context, intent_id: str) -> CheckoutView:
@@ -47,19 +44,7 @@ async def open_checkout(ctx: Context, intent_id: str) -> CheckoutView:
         now = ctx.clock()
         state = _state(row, now)
         if state == "pay":
-            decide(Operation.REFRESH_SECRET, state_of(row), now)
-            await repo.update_intent(
-                conn,
-                row.id,
-                row.version,
-                dict(
-                    updated_at=now,
-                    client_secret=new_token(),
-                    client_secret_expires_at=now + ctx.settings.client_secret_ttl,
-                ),
-            )
-            row = await repo.get_intent_any_account(conn, intent_id)
-            assert row is not None
+            row = await refresh(ctx, conn, row)
         intent = public_view(await present(ctx, conn, row), with_secret=state == "pay")
         return CheckoutView(state, intent)
 

@@ -1,4 +1,9 @@
-"""Idempotent execution of a mutating use case (DESIGN.md: replay, mismatch, in flight)."""
+"""Idempotent execution of a mutating use case (DESIGN.md: replay, mismatch, in flight).
+
+The key is claimed in the same transaction as the effect and completed in it, so a request that
+fails leaves nothing behind and a retry runs it again. Operations that call the processor claim
+in their first transaction and complete in their last (``claim``/``complete``/``wait_for``).
+"""
 
 import hashlib
 import json
@@ -15,16 +20,18 @@ from tender.service.context import Context
 from tender.storage import idempotency as repo
 from tender.storage.idempotency import ClaimResult
 
-MAX_KEY_LENGTH = 255
+MAX_KEY_LENGTH = 100  # Dojo's limit
 _PRINTABLE = re.compile(r"^[\x20-\x7e]+\Z")
 
 
 @dataclass(frozen=True, slots=True)
 class IdempotencyKey:
-    """A caller's key plus a fingerprint of the request it came with."""
+    """A caller's key plus a fingerprint of the request it came with. ``scope`` narrows where
+    the key must be unique (refund keys are unique per intent, as Dojo documents them)."""
 
     key: str
     fingerprint: str
+    scope: str | None = None
 
     @classmethod
     def of(cls, key: str | None, method: str, path: str, body: bytes) -> "IdempotencyKey | None":
@@ -42,6 +49,13 @@ class IdempotencyKey:
         digest = hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
         return cls(key, digest)
 
+    def within(self, scope: str) -> "IdempotencyKey":
+        return IdempotencyKey(self.key, self.fingerprint, scope)
+
+    @property
+    def stored(self) -> str:
+        return f"{self.scope}/{self.key}" if self.scope else self.key
+
 
 @dataclass(frozen=True, slots=True)
 class Reply:
@@ -51,53 +65,68 @@ class Reply:
     body: Any
     replayed: bool = False
 
+    def encoded(self) -> str:
+        return json.dumps(self.body) if self.body is not None else ""
+
 
 Effect = Callable[[AsyncConnection], Awaitable[Reply]]
 
 
-async def run(ctx: Context, account_id: str, idem: IdempotencyKey | None, effect: Effect) -> Reply:
-    """Run ``effect`` in one write transaction, at most once per idempotency key."""
-    if idem is None:
-        async with ctx.db.transaction() as conn:
-            return await effect(conn)
-
+async def claim(
+    ctx: Context, conn: AsyncConnection, account_id: str, idem: IdempotencyKey
+) -> Reply | None:
+    """Claim ``idem`` in the caller's transaction: None to go on, or the stored reply to replay.
+    Raises IdempotencyMismatch (422) or IdempotencyInFlight (409)."""
     settings = ctx.settings
-    async with ctx.db.transaction() as conn:
-        claim = await repo.claim(
-            conn,
-            account_id,
-            idem.key,
-            idem.fingerprint,
-            now=ctx.clock(),
-            lease=timedelta(seconds=settings.idempotency_lease_seconds),
-            ttl=timedelta(hours=settings.idempotency_ttl_hours),
-        )
-    if claim.result is ClaimResult.REPLAY:
-        assert claim.status is not None
-        body = json.loads(claim.body) if claim.body else None
-        return Reply(claim.status, body, replayed=True)
-    if claim.result is ClaimResult.MISMATCH:
+    found = await repo.claim(
+        conn,
+        account_id,
+        idem.stored,
+        idem.fingerprint,
+        now=ctx.clock(),
+        lease=timedelta(seconds=settings.idempotency_lease_seconds),
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
+    )
+    if found.result is ClaimResult.REPLAY:
+        assert found.status is not None
+        body = json.loads(found.body) if found.body else None
+        return Reply(found.status, body, replayed=True)
+    if found.result is ClaimResult.MISMATCH:
         raise IdempotencyMismatch(
             f"The idempotency key {idem.key!r} was used with a different request; "
             "use a new key for a new request."
         )
-    if claim.result is ClaimResult.IN_FLIGHT:
+    if found.result is ClaimResult.IN_FLIGHT:
         raise IdempotencyInFlight(
             f"A request with idempotency key {idem.key!r} is still being processed; retry later."
         )
+    return None
 
-    try:
-        async with ctx.db.transaction() as conn:
-            reply = await effect(conn)
-            await repo.complete(
-                conn,
-                account_id,
-                idem.key,
-                reply.status,
-                json.dumps(reply.body) if reply.body is not None else "",
-            )
+
+async def complete(
+    conn: AsyncConnection, account_id: str, idem: IdempotencyKey | None, reply: Reply
+) -> None:
+    if idem is not None:
+        await repo.complete(conn, account_id, idem.stored, reply.status, reply.encoded())
+
+
+async def wait_for(
+    conn: AsyncConnection, account_id: str, idem: IdempotencyKey | None, pending_ref: str
+) -> None:
+    """Keep the key in flight, across transactions, until ``pending_ref`` has an outcome."""
+    if idem is not None:
+        await repo.wait_for(conn, account_id, idem.stored, pending_ref)
+
+
+async def complete_pending(conn: AsyncConnection, pending_ref: str, reply: Reply) -> None:
+    await repo.complete_pending(conn, pending_ref, reply.status, reply.encoded())
+
+
+async def run(ctx: Context, account_id: str, idem: IdempotencyKey | None, effect: Effect) -> Reply:
+    """Run ``effect`` in one write transaction, at most once per idempotency key."""
+    async with ctx.db.transaction() as conn:
+        if idem is not None and (replay := await claim(ctx, conn, account_id, idem)):
+            return replay
+        reply = await effect(conn)
+        await complete(conn, account_id, idem, reply)
         return reply
-    except Exception:  # a cancelled request leaves its lease to expire
-        async with ctx.db.transaction() as conn:
-            await repo.release(conn, account_id, idem.key)
-        raise

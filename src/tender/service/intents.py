@@ -1,4 +1,5 @@
-"""Payment-intent use cases before any money moves: create, read, search, cancel, edit, refresh.
+"""Payment-intent use cases before any money moves: create, read, edit, refresh; and
+``set_status``, the one way any operation moves an intent.
 
 Each mutating use case runs in one transaction (``idempotency.run``) that takes the intent's row
 lock, asks ``domain.rules.decide`` whether the operation may happen, and writes the change, its
@@ -9,9 +10,9 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from tender.domain.records import Intent
 from tender.domain.rules import AUTHORIZATION_WINDOW, IntentState, decide
 from tender.domain.status import AutoExpireAction, CaptureMode, Operation, Status
 from tender.domain.timespan import parse_timespan
@@ -27,6 +28,7 @@ from tender.service.inputs import (
     CreatePaymentIntent,
     dump,
 )
+from tender.service.ledger import state_of
 from tender.service.presenter import present
 from tender.service.views import public_view
 from tender.storage import intents as repo
@@ -126,7 +128,7 @@ async def create(
     intent_id = new_id("pi", sandbox=account.sandbox)
 
     async def effect(conn: AsyncConnection) -> Reply:
-        await repo.insert_intent(
+        intent = await repo.insert_intent(
             conn,
             dict(
                 id=intent_id,
@@ -159,15 +161,9 @@ async def create(
             sandbox=account.sandbox,
             now=now,
         )
-        return Reply(200, await _present_id(ctx, conn, account, intent_id))
+        return Reply(200, await present(ctx, conn, intent))
 
     return await run(ctx, account.id, idem, effect)
-
-
-async def _present_id(ctx: Context, conn: AsyncConnection, account: Account, id: str) -> Any:
-    row = await repo.get_intent(conn, account.id, id)
-    assert row is not None
-    return await present(ctx, conn, row)
 
 
 def _not_found(intent_id: str) -> NotFound:
@@ -181,17 +177,13 @@ def check_id(intent_id: str) -> None:
         raise _not_found(intent_id)
 
 
-async def load_for_update(conn: AsyncConnection, account: Account, intent_id: str) -> Row:
+async def load_for_update(conn: AsyncConnection, account: Account, intent_id: str) -> Intent:
     """The intent, row-locked; NotFound for unknown ids and other accounts' intents alike."""
     check_id(intent_id)
-    row = await repo.get_intent(conn, account.id, intent_id, for_update=True)
-    if row is None:
+    intent = await repo.get_intent(conn, account.id, intent_id, for_update=True)
+    if intent is None:
         raise NotFound(f"No payment intent with id {intent_id}.")
-    return row
-
-
-def state_of(row: Row) -> IntentState:
-    return IntentState(status=Status(row.status), capture_mode=CaptureMode(row.capture_mode))
+    return intent
 
 
 async def get(ctx: Context, account: Account, intent_id: str, return_canceled: bool) -> Any:
@@ -203,49 +195,37 @@ async def get(ctx: Context, account: Account, intent_id: str, return_canceled: b
         return await present(ctx, conn, row)
 
 
-async def cancel(
-    ctx: Context, account: Account, intent_id: str, idem: IdempotencyKey | None
-) -> Reply:
-    async def effect(conn: AsyncConnection) -> Reply:
-        row = await load_for_update(conn, account, intent_id)
-        now = ctx.clock()
-        new = decide(Operation.CANCEL, state_of(row), now)
-        await set_status(conn, account, row, new, now, client_secret=None)
-        return Reply(200, await _present_id(ctx, conn, account, intent_id))
-
-    return await run(ctx, account.id, idem, effect)
-
-
 async def set_status(
     conn: AsyncConnection,
     account: Account,
-    row: Row,
+    intent: Intent,
     status: Status,
     now: datetime,
     *,
     event_type: str | None = None,
     event_fields: dict[str, Any] | None = None,
     **values: Any,
-) -> None:
+) -> Intent:
     """Move the (locked) intent to ``status``: the row, a ``paymentEvents`` entry and the
     ``payment_intent.status_updated`` outbox event, all in the caller's transaction."""
-    await repo.update_intent(
-        conn, row.id, row.version, dict(status=status.value, updated_at=now, **values)
+    updated = await repo.update_intent(
+        conn, intent, dict(status=status.value, updated_at=now, **values)
     )
     await repo.add_payment_event(
-        conn, row.id, event_type or status.value, now, **(event_fields or {})
+        conn, intent.id, event_type or status.value, now, **(event_fields or {})
     )
-    if status.value != row.status:
+    if status is not intent.status:
         await events.emit(
             conn,
             event=events.STATUS_UPDATED,
             account_id=account.id,
-            intent_id=row.id,
+            intent_id=intent.id,
             status=status.value,
-            capture_mode=row.capture_mode,
+            capture_mode=intent.capture_mode.value,
             sandbox=account.sandbox,
             now=now,
         )
+    return updated
 
 
 async def change_amount(
@@ -259,7 +239,7 @@ async def change_amount(
                 "This payment intent was not created with config.payment.customAmountAllowed."
             )
         now = ctx.clock()
-        decide(Operation.CHANGE_AMOUNT, state_of(row), now)
+        decide(Operation.CHANGE_AMOUNT, (await state_of(conn, row))[0], now)
         fields = [("Amount", body.amount.currency_code)]
         fields += _line_currencies(body.item_lines, body.tax_lines)
         for field, code in fields:
@@ -273,15 +253,14 @@ async def change_amount(
         for name in ("itemLines", "taxLines"):
             if name in wire:
                 details[name] = wire[name]
-        await repo.update_intent(
+        row = await repo.update_intent(
             conn,
-            row.id,
-            row.version,
+            row,
             dict(
                 amount=body.amount.value, details=details, updated_at=now, **_new_secret(ctx, now)
             ),
         )
-        return Reply(200, await _present_id(ctx, conn, account, intent_id))
+        return Reply(200, await present(ctx, conn, row))
 
     return await run(ctx, account.id, idem, effect)
 
@@ -297,38 +276,35 @@ async def change_tips(
                 "This payment intent was not created with config.payment.tipsAllowed."
             )
         now = ctx.clock()
-        decide(Operation.CHANGE_TIPS, state_of(row), now)
+        decide(Operation.CHANGE_TIPS, (await state_of(conn, row))[0], now)
         if body.tips_amount.currency_code != row.currency:
             raise InvalidRequest.field(
                 "TipsAmount.CurrencyCode",
                 f"The currency must be the payment intent's ({row.currency}).",
             )
-        await repo.update_intent(
+        row = await repo.update_intent(
             conn,
-            row.id,
-            row.version,
+            row,
             dict(tips_amount=body.tips_amount.value, updated_at=now, **_new_secret(ctx, now)),
         )
-        return Reply(200, await _present_id(ctx, conn, account, intent_id))
+        return Reply(200, await present(ctx, conn, row))
 
     return await run(ctx, account.id, idem, effect)
 
 
-async def _refresh(ctx: Context, conn: AsyncConnection, row: Row) -> None:
+async def refresh(ctx: Context, conn: AsyncConnection, intent: Intent) -> Intent:
+    """A new single-use client session secret for a (locked) payable intent."""
     now = ctx.clock()
-    decide(Operation.REFRESH_SECRET, state_of(row), now)
-    await repo.update_intent(
-        conn, row.id, row.version, dict(updated_at=now, **_new_secret(ctx, now))
-    )
+    decide(Operation.REFRESH_SECRET, IntentState.of(intent), now)
+    return await repo.update_intent(conn, intent, dict(updated_at=now, **_new_secret(ctx, now)))
 
 
 async def refresh_secret(
     ctx: Context, account: Account, intent_id: str, idem: IdempotencyKey | None
 ) -> Reply:
     async def effect(conn: AsyncConnection) -> Reply:
-        row = await load_for_update(conn, account, intent_id)
-        await _refresh(ctx, conn, row)
-        return Reply(200, await _present_id(ctx, conn, account, intent_id))
+        row = await refresh(ctx, conn, await load_for_update(conn, account, intent_id))
+        return Reply(200, await present(ctx, conn, row))
 
     return await run(ctx, account.id, idem, effect)
 
@@ -350,7 +326,5 @@ async def public_refresh(ctx: Context, intent_id: str) -> Any:
         row = await repo.get_intent_any_account(conn, intent_id, for_update=True)
         if row is None or row.status == Status.CANCELED:
             raise NotFound(f"No payment intent with id {intent_id}.")
-        await _refresh(ctx, conn, row)
-        row = await repo.get_intent_any_account(conn, intent_id)
-        assert row is not None
+        row = await refresh(ctx, conn, row)
         return public_view(await present(ctx, conn, row), with_secret=True)

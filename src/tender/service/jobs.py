@@ -9,11 +9,12 @@ from collections.abc import Awaitable, Callable
 from tender.service import dispatcher
 from tender.service.context import Context
 from tender.service.expiry import expiry_job
+from tender.service.recovery import recovery_job
 
 Job = Callable[[Context], Awaitable[None]]
 
 
 def background_jobs() -> list[tuple[str, Job]]:
-    """The (name, job) pairs to run; later issues register the expiry scheduler and the
-    webhook dispatcher here."""
-    return [("expiry", expiry_job), ("webhooks", dispatcher.run)]
+    """The (name, job) pairs to run: expiry, recovery of operations a crash or a timeout left
+    pending, and webhook delivery."""
+    return [("expiry", expiry_job), ("recovery", recovery_job), ("webhooks", dispatcher.run)]

@@ -1,11 +1,12 @@
-"""Loads what the wire form of intents needs (events, ledger) in batch, and renders it."""
+"""Loads what the wire form of intents needs (events, ledger, trading name) in batch, and
+renders it."""
 
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from tender.domain.records import Intent, PaymentEvent
 from tender.service import ledger
 from tender.service.context import Context
 from tender.service.views import render_intent
@@ -14,27 +15,27 @@ from tender.storage import intents as repo
 
 
 async def present_many(
-    ctx: Context, conn: AsyncConnection, rows: list[Row]
+    ctx: Context, conn: AsyncConnection, intents: list[Intent]
 ) -> list[dict[str, Any]]:
-    if not rows:
+    if not intents:
         return []
-    ids = [row.id for row in rows]
-    events: dict[str, list[Row]] = defaultdict(list)
+    ids = [intent.id for intent in intents]
+    events: dict[str, list[PaymentEvent]] = defaultdict(list)
     for event in await repo.list_payment_events(conn, ids):
         events[event.intent_id].append(event)
-    ledgers = await ledger.load_ledgers(conn, rows)
-    names = await accounts_repo.account_names(conn, {row.account_id for row in rows})
+    ledgers = await ledger.load_ledgers(conn, ids)
+    names = await accounts_repo.account_names(conn, {intent.account_id for intent in intents})
     return [
         render_intent(
-            row,
-            events=events[row.id],
+            intent,
+            events=events[intent.id],
             base_url=ctx.settings.base_url,
-            trading_name=names.get(row.account_id, ""),
-            ledger=ledgers.get(row.id),
+            trading_name=names.get(intent.account_id, ""),
+            ledger=ledgers.get(intent.id),
         )
-        for row in rows
+        for intent in intents
     ]
 
 
-async def present(ctx: Context, conn: AsyncConnection, row: Row) -> dict[str, Any]:
-    return (await present_many(ctx, conn, [row]))[0]
+async def present(ctx: Context, conn: AsyncConnection, intent: Intent) -> dict[str, Any]:
+    return (await present_many(ctx, conn, [intent]))[0]

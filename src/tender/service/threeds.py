@@ -2,28 +2,25 @@
 call the browser library makes afterwards.
 
 State lives on the attempt: ``challenged`` holds the client session secret until the cardholder
-decides. A challenge whose intent got a new secret (refreshed after abandoning it) or was
-canceled can no longer complete: it becomes ``abandoned`` and the intent stays as it is.
+decides. Deciding follows the phases of ``service.phases``: the attempt goes back to ``pending``
+(committed), the processor completes the challenge outside any lock, and its answer is recorded
+by ``pay.record_authorization``. A challenge whose intent got a new secret (refreshed after
+abandoning it) or was canceled can no longer complete: it becomes ``abandoned`` and the intent
+stays as it is.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
 from tender.domain.money import format_amount
-from tender.domain.status import Status
+from tender.domain.status import AttemptState, Status
 from tender.errors import NotFound
 from tender.processor.threeds import code_matches
+from tender.service.accounts import account_by_id
 from tender.service.context import Context
-from tender.service.payments import (
-    account_of,
-    attempt_answer,
-    finish,
-    hash_token,
-)
+from tender.service.pay import attempt_answer, authorize_and_finish, hash_token
+from tender.storage import attempts as repo
 from tender.storage import intents as intents_repo
-from tender.storage import payments as repo
-
-ABANDONED = "abandoned"
 
 
 @dataclass(frozen=True)
@@ -46,9 +43,9 @@ async def challenge(ctx: Context, attempt_id: str, error: str | None = None) -> 
             raise NotFound(f"No 3-D Secure challenge with id {attempt_id}.")
         intent = await intents_repo.get_intent_any_account(conn, attempt.intent_id)
         assert intent is not None
-        account = await account_of(conn, intent)
+        account = await account_by_id(conn, intent.account_id)
         merchant = (intent.details.get("config") or {}).get("tradingName") or account.name
-        pending = attempt.state == repo.CHALLENGED
+        pending = attempt.state is AttemptState.CHALLENGED
         return Challenge(
             attempt_id=attempt.id,
             merchant=merchant,
@@ -75,36 +72,41 @@ async def decide_challenge(
         attempt = await repo.get_attempt(conn, attempt_id)
         if attempt is None or attempt.three_ds != "challenge":
             raise NotFound(f"No 3-D Secure challenge with id {attempt_id}.")
-        row = await intents_repo.get_intent_any_account(conn, attempt.intent_id, for_update=True)
-        assert row is not None
+        intent = await intents_repo.get_intent_any_account(conn, attempt.intent_id, for_update=True)
+        assert intent is not None
         attempt = await repo.get_attempt(conn, attempt_id)  # re-read under the lock
         assert attempt is not None
-        if attempt.state != repo.CHALLENGED:
+        if attempt.state is not AttemptState.CHALLENGED:
             return attempt_answer(ctx, attempt)
-        current = row.client_secret is not None and hash_token(row.client_secret) == (
+        current = intent.client_secret is not None and hash_token(intent.client_secret) == (
             attempt.token_hash
         )
-        if row.status != Status.CREATED or not current:
-            await repo.update_attempt(
+        if intent.status is not Status.CREATED or not current:
+            attempt = await repo.update_attempt(
                 conn,
                 attempt_id,
                 dict(
-                    state=ABANDONED,
+                    state=AttemptState.ABANDONED.value,
                     status_code=401,
                     otp_code=None,
                     message="This challenge has expired: the payment was restarted.",
                     completed_at=ctx.clock(),
                 ),
             )
-            updated = await repo.get_attempt(conn, attempt_id)
-            assert updated is not None
-            return attempt_answer(ctx, updated)
+            return attempt_answer(ctx, attempt)
         if approve and not code_matches(attempt.otp_code or "", code):
             raise WrongCode
-        auth = await ctx.processor.complete_challenge(
-            attempt.processor_data, approve, attempt.amount, row.currency
+        attempt = await repo.update_attempt(
+            conn, attempt_id, dict(state=AttemptState.PENDING.value, otp_code=None)
         )
-        return attempt_answer(ctx, await finish(ctx, conn, row, attempt_id, auth))
+    decided = attempt
+
+    def call() -> Any:
+        return ctx.processor.complete_challenge(
+            decided.processor_data, approve, decided.amount, intent.currency, reference=decided.id
+        )
+
+    return attempt_answer(ctx, await authorize_and_finish(ctx, intent.id, attempt, call))
 
 
 async def complete(ctx: Context, token: str, attempt_id: str | None) -> dict[str, Any]:

@@ -4,12 +4,12 @@ Built inside the transaction that read (or changed) the intent, so an idempotent
 byte-for-byte what the first request answered.
 """
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row
-
+from tender.domain.ledger import Ledger
+from tender.domain.records import Attempt, Capture, Intent, PaymentEvent
+from tender.domain.status import MovementStatus
 from tender.domain.timespan import format_timespan
 
 NO_SECRET_DATE = "0001-01-01T00:00:00Z"  # Dojo's sentinel when no secret is issued
@@ -26,26 +26,45 @@ def timestamp(value: datetime | None) -> str | None:
     return value.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
 
 
-@dataclass
-class Ledger:
-    """Amounts derived from an intent's movement rows (captures, refunds, reversals)."""
-
-    authorized: int = 0
-    captured: int = 0
-    refunded: int = 0
-    captures: list[dict[str, Any]] = field(default_factory=list)
-    payment_details: dict[str, Any] | None = None
-
-
 def money(value: int, currency: str) -> dict[str, Any]:
     return {"value": value, "currencyCode": currency}
 
 
-def total_amount(row: Row) -> int:
-    return row.amount + row.tips_amount + row.service_charge_amount + row.cashback_amount
+def payment_details(attempt: Attempt) -> dict[str, Any]:
+    """``paymentDetails`` of the intent: the finished attempt that decided it (spec §2.4)."""
+    card = {
+        "cardNumber": attempt.card_masked,
+        "cardName": attempt.cardholder_name,
+        "expiryDate": attempt.card_expiry,
+        "cardType": attempt.card_brand,
+        "last4PAN": attempt.card_last4,
+        "entryMode": "Ecom" if attempt.method == "Card" else attempt.method,
+        "verificationMethod": "3DS" if attempt.three_ds else "None",
+    }
+    details = {
+        "transactionId": attempt.transaction_id,
+        "transactionDateTime": timestamp(attempt.completed_at),
+        "message": attempt.message,
+        "authCode": attempt.auth_code,
+        "statusCode": attempt.status_code,
+        "card": {k: v for k, v in card.items() if v is not None},
+    }
+    return {k: v for k, v in details.items() if v is not None}
 
 
-def payment_event(row: Row) -> dict[str, Any]:
+def capture_view(capture: Capture) -> dict[str, Any]:
+    # Dojo's CaptureStatus has no "Pending": a capture not yet answered is "Created".
+    status = "Created" if capture.status is MovementStatus.PENDING else capture.status.value
+    return {
+        "id": capture.id,
+        "amount": capture.amount,
+        "tipsAmount": capture.tips_amount,
+        "status": status,
+        "createdAt": timestamp(capture.created_at),
+    }
+
+
+def payment_event(row: PaymentEvent) -> dict[str, Any]:
     event = {
         "eventType": row.event_type,
         "transactionId": row.transaction_id,
@@ -61,16 +80,16 @@ def payment_event(row: Row) -> dict[str, Any]:
     return {k: v for k, v in event.items() if v is not None}
 
 
-def _config(row: Row, trading_name: str) -> dict[str, Any]:
+def _config(row: Intent, trading_name: str) -> dict[str, Any]:
     config = dict(row.details.get("config") or {})
     config.setdefault("tradingName", trading_name)
     return config
 
 
 def render_intent(
-    row: Row,
+    row: Intent,
     *,
-    events: list[Row],
+    events: list[PaymentEvent],
     base_url: str,
     trading_name: str,
     ledger: Ledger | None = None,
@@ -82,17 +101,17 @@ def render_intent(
     item_lines = details.get("itemLines")
     body: dict[str, Any] = {
         "id": row.id,
-        "captureMode": row.capture_mode,
+        "captureMode": row.capture_mode.value,
         "clientSessionSecret": row.client_secret if has_secret else "",
         "clientSessionSecretExpirationDate": timestamp(row.client_secret_expires_at)
         if has_secret
         else NO_SECRET_DATE,
-        "status": row.status,
+        "status": row.status.value,
         "paymentMethods": details.get("paymentMethods") or DEFAULT_PAYMENT_METHODS,
         "amount": money(row.amount, currency),
         "tipsAmount": money(row.tips_amount, currency),
         "requestedAmount": money(row.amount, currency),
-        "totalAmount": money(total_amount(row), currency),
+        "totalAmount": money(row.total_amount, currency),
         "refundedAmount": ledger.refunded,
         "capturedAmount": ledger.captured,
         "authorizedAmount": ledger.authorized,
@@ -106,12 +125,12 @@ def render_intent(
         "expireAt": timestamp(row.expire_at),
         "paymentLink": f"{base_url}/checkout/{row.id}",
         "paymentEvents": [payment_event(e) for e in events],
-        "captures": ledger.captures,
+        "captures": [capture_view(c) for c in ledger.captures],
         "createdAt": timestamp(row.created_at),
         "updatedAt": timestamp(row.updated_at),
     }
-    if ledger.payment_details:
-        body["paymentDetails"] = ledger.payment_details
+    if ledger.decisive_attempt is not None:
+        body["paymentDetails"] = payment_details(ledger.decisive_attempt)
     if row.service_charge_amount:
         body["serviceChargeAmount"] = money(row.service_charge_amount, currency)
     if row.cashback_amount:

@@ -1,6 +1,9 @@
-"""Idempotency-key rows. A key is claimed (``in_flight``, with a lease) in a short transaction of
-its own, then completed with the stored response inside the transaction of the effect itself, so
-the effect and the record of it commit together or not at all."""
+"""Idempotency-key rows. A key is claimed (``in_flight``, with a lease) and completed with the
+stored response inside the transaction of the effect itself, so the effect and the record of it
+commit together or not at all. An operation that waits for the processor between two
+transactions leaves its key ``in_flight`` with ``pending_ref`` naming the pending attempt or
+movement: such a key is never taken over when its lease runs out, only completed once the
+operation's outcome is recorded (by the request itself, or by the recovery job)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -46,6 +49,7 @@ async def claim(
         response_status=None,
         response_body=None,
         locked_until=now + lease,
+        pending_ref=None,
         created_at=now,
     )
     where = (T.c.account_id == account_id, T.c.key == key)
@@ -68,11 +72,14 @@ async def claim(
         return Claim(ClaimResult.MISMATCH)
     if row.state == "done":
         return Claim(ClaimResult.REPLAY, row.response_status, row.response_body)
-    if row.locked_until and row.locked_until > now:
+    if row.pending_ref is not None or (row.locked_until and row.locked_until > now):
         return Claim(ClaimResult.IN_FLIGHT)
     # The request that held the lease died before committing anything: take it over.
     await conn.execute(update(T).where(*where).values(locked_until=now + lease))
     return Claim(ClaimResult.CLAIMED)
+
+
+_DONE = {"state": "done", "locked_until": None, "pending_ref": None}
 
 
 async def complete(
@@ -81,14 +88,25 @@ async def complete(
     await conn.execute(
         update(T)
         .where(T.c.account_id == account_id, T.c.key == key)
-        .values(state="done", response_status=status, response_body=body, locked_until=None)
+        .values(response_status=status, response_body=body, **_DONE)
     )
 
 
-async def release(conn: AsyncConnection, account_id: str, key: str) -> None:
-    """Forget a claim whose request failed, so a retry runs it again."""
+async def wait_for(conn: AsyncConnection, account_id: str, key: str, pending_ref: str) -> None:
+    """Leave the claimed key in flight until ``pending_ref`` has an outcome."""
     await conn.execute(
-        delete(T).where(T.c.account_id == account_id, T.c.key == key, T.c.state == "in_flight")
+        update(T)
+        .where(T.c.account_id == account_id, T.c.key == key)
+        .values(pending_ref=pending_ref, locked_until=None)
+    )
+
+
+async def complete_pending(conn: AsyncConnection, pending_ref: str, status: int, body: str) -> None:
+    """Complete whichever key waits for ``pending_ref`` (recovery does not know the key)."""
+    await conn.execute(
+        update(T)
+        .where(T.c.pending_ref == pending_ref)
+        .values(response_status=status, response_body=body, **_DONE)
     )
 
 

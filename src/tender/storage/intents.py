@@ -1,4 +1,5 @@
-"""Payment-intent rows: insert, load (optionally row-locked), search by cursor, update."""
+"""Payment-intent rows: insert, load (optionally row-locked), search by cursor, update; and the
+intent's ``paymentEvents`` history. Reads return ``domain.records`` values, never raw rows."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -6,56 +7,76 @@ from typing import Any
 
 from sqlalchemy import Row, and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Select
 
+from tender.domain.records import Intent, PaymentEvent
+from tender.domain.status import CaptureMode, Status
 from tender.storage.tables import payment_events, payment_intents
 
 T = payment_intents
 
 
-async def insert_intent(conn: AsyncConnection, values: dict[str, Any]) -> None:
-    await conn.execute(insert(T).values(**values))
+def intent_of(row: Row[Any]) -> Intent:
+    values = dict(row._mapping)
+    values["status"] = Status(values["status"])
+    values["capture_mode"] = CaptureMode(values["capture_mode"])
+    return Intent(**values)
+
+
+async def _one(conn: AsyncConnection, query: Select[Any], for_update: bool) -> Intent | None:
+    if for_update:
+        query = query.with_for_update()
+    row = (await conn.execute(query)).first()
+    return intent_of(row) if row is not None else None
+
+
+async def insert_intent(conn: AsyncConnection, values: dict[str, Any]) -> Intent:
+    row = (await conn.execute(insert(T).values(**values).returning(*T.c))).one()
+    return intent_of(row)
 
 
 async def get_intent(
     conn: AsyncConnection, account_id: str, intent_id: str, *, for_update: bool = False
-) -> Row | None:
+) -> Intent | None:
     """The intent if it belongs to ``account_id``; ``for_update`` takes its row lock."""
     query = select(T).where(T.c.id == intent_id, T.c.account_id == account_id)
-    if for_update:
-        query = query.with_for_update()
-    return (await conn.execute(query)).first()
+    return await _one(conn, query, for_update)
 
 
 async def get_intent_any_account(
     conn: AsyncConnection, intent_id: str, *, for_update: bool = False
-) -> Row | None:
-    """For the public (customer-side) endpoints, which know the id but no key."""
-    query = select(T).where(T.c.id == intent_id)
-    if for_update:
-        query = query.with_for_update()
-    return (await conn.execute(query)).first()
+) -> Intent | None:
+    """For the public (customer-side) endpoints and the workers, which know the id but no key."""
+    return await _one(conn, select(T).where(T.c.id == intent_id), for_update)
 
 
 async def get_intent_by_secret(
     conn: AsyncConnection, secret: str, *, for_update: bool = False
-) -> Row | None:
-    query = select(T).where(T.c.client_secret == secret)
-    if for_update:
-        query = query.with_for_update()
-    return (await conn.execute(query)).first()
+) -> Intent | None:
+    return await _one(conn, select(T).where(T.c.client_secret == secret), for_update)
 
 
-async def update_intent(
-    conn: AsyncConnection, intent_id: str, version: int, values: dict[str, Any]
-) -> None:
-    """Apply ``values`` and bump the version; the caller holds the row lock."""
+async def lock_intent_or_skip(conn: AsyncConnection, intent_id: str) -> Intent | None:
+    """The intent row-locked, or None if another worker holds it (SKIP LOCKED; on SQLite the
+    write transaction already serializes writers)."""
+    query = select(T).where(T.c.id == intent_id).with_for_update(skip_locked=True)
+    row = (await conn.execute(query)).first()
+    return intent_of(row) if row is not None else None
+
+
+async def update_intent(conn: AsyncConnection, intent: Intent, values: dict[str, Any]) -> Intent:
+    """Apply ``values``, bump the version and return the intent as it now is; the caller holds
+    the row lock."""
     result = await conn.execute(
         update(T)
-        .where(T.c.id == intent_id, T.c.version == version)
-        .values(**values, version=version + 1)
+        .where(T.c.id == intent.id, T.c.version == intent.version)
+        .values(**values, version=intent.version + 1)
+        .returning(*T.c)
     )
-    if result.rowcount != 1:  # a lock was not held: a bug, never a user error
-        raise RuntimeError(f"lost update on {intent_id}")
+    row = result.first()
+    if row is None:  # a lock was not held: a bug, never a user error
+        raise RuntimeError(f"lost update on {intent.id}")
+    return intent_of(row)
 
 
 async def search_intents(
@@ -68,11 +89,12 @@ async def search_intents(
     limit: int,
     after: tuple[datetime, str] | None,
     before: tuple[datetime, str] | None,
-) -> list[Row]:
+) -> list[Intent]:
     """Newest first. ``after`` continues towards older intents, ``before`` towards newer ones.
 
-    Returns up to ``limit + 1`` rows in newest-first order, so the caller can tell whether
-    another page exists in the direction it moved.
+    Returns up to ``limit + 1`` intents, so the caller can tell whether another page exists in
+    the direction it moved: newest first, except with ``before`` (oldest first; the caller
+    reverses after trimming).
     """
     query = select(T).where(T.c.account_id == account_id)
     if statuses:
@@ -88,11 +110,21 @@ async def search_intents(
     if before:
         at, id_ = before
         query = query.where(or_(key[0] > at, and_(key[0] == at, key[1] > id_)))
-        query = query.order_by(T.c.created_at.asc(), T.c.id.asc()).limit(limit + 1)
-        rows = list((await conn.execute(query)).all())
-        return rows  # oldest first here; the caller reverses after trimming
-    query = query.order_by(T.c.created_at.desc(), T.c.id.desc()).limit(limit + 1)
-    return list((await conn.execute(query)).all())
+        query = query.order_by(T.c.created_at.asc(), T.c.id.asc())
+    else:
+        query = query.order_by(T.c.created_at.desc(), T.c.id.desc())
+    return [intent_of(row) for row in await conn.execute(query.limit(limit + 1))]
+
+
+async def due_unpaid(conn: AsyncConnection, now: datetime, limit: int) -> list[str]:
+    """Created intents whose ``expireAt`` has passed."""
+    query = (
+        select(T.c.id)
+        .where(T.c.status == Status.CREATED.value, T.c.expire_at <= now)
+        .order_by(T.c.expire_at)
+        .limit(limit)
+    )
+    return [row[0] for row in (await conn.execute(query)).all()]
 
 
 async def add_payment_event(
@@ -105,7 +137,9 @@ async def add_payment_event(
     )
 
 
-async def list_payment_events(conn: AsyncConnection, intent_ids: Sequence[str]) -> list[Row]:
+async def list_payment_events(
+    conn: AsyncConnection, intent_ids: Sequence[str]
+) -> list[PaymentEvent]:
     if not intent_ids:
         return []
     query = (
@@ -113,4 +147,4 @@ async def list_payment_events(conn: AsyncConnection, intent_ids: Sequence[str]) 
         .where(payment_events.c.intent_id.in_(list(intent_ids)))
         .order_by(payment_events.c.id)
     )
-    return list((await conn.execute(query)).all())
+    return [PaymentEvent(**row._mapping) for row in await conn.execute(query)]

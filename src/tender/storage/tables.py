@@ -123,8 +123,11 @@ idempotency_keys = Table(
     Column("response_status", Integer),
     Column("response_body", Text),
     Column("locked_until", UTCDateTime),
+    # The pending capture, refund, reversal or attempt this key waits for (recovery completes it).
+    Column("pending_ref", String(64)),
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_idempotency_keys_created", "created_at"),
+    Index("ix_idempotency_keys_pending_ref", "pending_ref"),
 )
 
 # --- paying (issue 3): attempts and money movements, append-only rows ----------------------
@@ -166,10 +169,12 @@ captures = Table(
     Column("intent_id", String(64), ForeignKey("payment_intents.id"), nullable=False, index=True),
     Column("amount", BigInteger, nullable=False),
     Column("tips_amount", BigInteger, nullable=False, default=0),
-    Column("status", String(16), nullable=False),  # Successful | Declined | Failed
+    Column("status", String(16), nullable=False),  # MovementStatus: Pending | Successful | …
+    Column("reason", String(16), nullable=False, server_default="requested"),
     Column("message", String(200), nullable=False),
     Column("transaction_id", String(64)),
     Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_captures_status_created", "status", "created_at"),
 )
 
 refunds = Table(
@@ -178,12 +183,14 @@ refunds = Table(
     Column("id", String(64), primary_key=True),
     Column("intent_id", String(64), ForeignKey("payment_intents.id"), nullable=False, index=True),
     Column("amount", BigInteger, nullable=False),
-    Column("status", String(16), nullable=False),  # Successful | Failed
+    Column("status", String(16), nullable=False),  # MovementStatus: Pending | Successful | …
+    Column("message", String(200), nullable=False, server_default=""),
     Column("refund_reason", String(1024)),
     Column("notes", Text),
     Column("previous_transaction_id", String(100)),
     Column("transaction_id", String(64)),
     Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_refunds_status_created", "status", "created_at"),
 )
 
 reversals = Table(
@@ -192,9 +199,12 @@ reversals = Table(
     Column("id", String(64), primary_key=True),
     Column("intent_id", String(64), ForeignKey("payment_intents.id"), nullable=False, index=True),
     Column("amount", BigInteger, nullable=False),
-    Column("reason", String(32), nullable=False),  # requested | expired
+    Column("status", String(16), nullable=False, server_default="Successful"),
+    Column("reason", String(32), nullable=False),  # requested | expired | capture_failed
+    Column("message", String(200), nullable=False, server_default="Reversal successful"),
     Column("transaction_id", String(64)),
     Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_reversals_status_created", "status", "created_at"),
 )
 
 # --- webhooks (issue 5) -------------------------------------------------------------------

@@ -18,7 +18,7 @@ from pydantic import Field
 from tender.api.deps import Ctx
 from tender.api.problems import trace_id_of
 from tender.api.schemas import Out
-from tender.service import payments, threeds
+from tender.service import pay, threeds
 from tender.service.gateway_inputs import CardPayment, ThreeDsComplete, WalletPayment
 
 router = APIRouter(tags=["Gateway (browser library)"])
@@ -103,7 +103,7 @@ async def pay_with_card(token: str, request: Request, ctx: Ctx) -> JSONResponse:
     """Authorizes the intent whose client session secret is `token`. Auto capture mode intents
     become `Captured`, Manual ones `Authorized`; a declined attempt leaves the intent `Created`.
     The token is single use: refresh the secret after a failed attempt."""
-    return await _answer(request, payments.pay_card(ctx, token, await _json(request)))
+    return await _answer(request, pay.pay_card(ctx, token, await _json(request)))
 
 
 @router.post(
@@ -114,9 +114,7 @@ async def pay_with_card(token: str, request: Request, ctx: Ctx) -> JSONResponse:
 )
 async def pay_with_google_pay(token: str, request: Request, ctx: Ctx) -> JSONResponse:
     """A simulated wallet: no 3-D Secure (the device authenticated the cardholder)."""
-    return await _answer(
-        request, payments.pay_wallet(ctx, token, "GooglePay", await _json(request))
-    )
+    return await _answer(request, pay.pay_wallet(ctx, token, "GooglePay", await _json(request)))
 
 
 @router.post(
@@ -127,7 +125,7 @@ async def pay_with_google_pay(token: str, request: Request, ctx: Ctx) -> JSONRes
 )
 async def pay_with_apple_pay(token: str, request: Request, ctx: Ctx) -> JSONResponse:
     """A simulated wallet: no 3-D Secure (the device authenticated the cardholder)."""
-    return await _answer(request, payments.pay_wallet(ctx, token, "ApplePay", await _json(request)))
+    return await _answer(request, pay.pay_wallet(ctx, token, "ApplePay", await _json(request)))
 
 
 async def _complete(token: str, request: Request, ctx: Ctx) -> JSONResponse:

@@ -13,7 +13,7 @@ from tender.api.schemas import (
     SearchResult,
     problems,
 )
-from tender.service import intents, search
+from tender.service import cancel, intents, search
 from tender.service.inputs import (
     ChangeAmount,
     ChangeTips,
@@ -102,7 +102,7 @@ async def cancel_payment_intent(
     paymentIntentId: str, account: AuthedAccount, ctx: Ctx, idem: Idem
 ) -> Response:
     """Only while `Created`; the intent becomes `Canceled` and can no longer be paid."""
-    return respond(await intents.cancel(ctx, account, paymentIntentId, idem))
+    return respond(await cancel.cancel(ctx, account, paymentIntentId, idem))
 
 
 @router.post(

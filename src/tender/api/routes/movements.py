@@ -6,11 +6,13 @@ from pydantic import Field
 
 from tender.api.deps import AuthedAccount, Ctx, Idem, require_version
 from tender.api.problems import trace_id_of
-from tender.api.reply import respond
 from tender.api.schemas import Out, problems
-from tender.service import money
+from tender.service import capture as capture_op
+from tender.service import refund as refund_op
+from tender.service import reverse as reverse_op
+from tender.service.capture import CaptureRequest
 from tender.service.idempotency import Reply
-from tender.service.money import CaptureRequest, RefundRequest
+from tender.service.refund import RefundRequest
 
 router = APIRouter(
     prefix="/payment-intents", tags=["Payment intents"], dependencies=[Depends(require_version)]
@@ -40,7 +42,8 @@ class Refund(Out):
     refund_id: str
     payment_intent_id: str
     amount: int
-    status: str = Field(description="Successful or Failed")
+    status: str = Field(description="Pending, Successful, Declined or Failed")
+    message: str | None = None
     refund_reason: str | None = None
     notes: str | None = None
     previous_transaction_id: str | None = None
@@ -48,7 +51,8 @@ class Refund(Out):
 
 
 def _respond(reply: Reply, request: Request) -> Response:
-    """Like ``api.reply.respond``; a declined capture (402) is a problem with this traceId."""
+    """Like ``api.reply.respond``; a movement that did not succeed (402 declined, 502 failed,
+    504 still pending) is a problem document with this traceId."""
     headers = {"Idempotent-Replayed": "true"} if reply.replayed else None
     body, media = reply.body, "application/json"
     if reply.status >= 400 and isinstance(body, dict):
@@ -59,7 +63,7 @@ def _respond(reply: Reply, request: Request) -> Response:
 @router.post(
     "/{paymentIntentId}/captures",
     response_model=CaptureResult,
-    responses=problems(400, 401, 402, 404, 409, 422),
+    responses=problems(400, 401, 402, 404, 409, 422, 502, 504),
     summary="Capture an authorized payment (full or partial)",
 )
 async def capture(
@@ -73,24 +77,31 @@ async def capture(
     """Manual capture mode only. Several partial captures may be made while the captured total
     (amount + tipsAmount) stays within the authorization, nothing was refunded and the 7-day
     window is open. The first moves the intent to `Captured`. A capture the issuer declines
-    answers 402 with its `captureId`; it is listed in `captures[]` as `Declined` and no money
-    moves."""
-    return _respond(await money.capture(ctx, account, paymentIntentId, body, idem), request)
+    answers 402 with its `captureId` (502 if it failed at the acquirer, 504 while its answer is
+    still awaited); it is listed in `captures[]` as `Declined` and no money moves."""
+    return _respond(await capture_op.capture(ctx, account, paymentIntentId, body, idem), request)
 
 
 @router.post(
     "/{paymentIntentId}/refunds",
     response_model=RefundResult,
-    responses=problems(400, 401, 404, 409, 422),
+    responses=problems(400, 401, 402, 404, 409, 422, 502, 504),
     summary="Refund a captured payment (full or partial)",
 )
 async def refund(
-    paymentIntentId: str, body: RefundRequest, account: AuthedAccount, ctx: Ctx, idem: Idem
+    paymentIntentId: str,
+    body: RefundRequest,
+    account: AuthedAccount,
+    ctx: Ctx,
+    idem: Idem,
+    request: Request,
 ) -> Response:
-    """The `idempotencyKey` header is required (400 without it): one key per new refund.
-    Several partial refunds may be made until the captured amount is refunded; the first moves
-    the intent to `Refunded`."""
-    return respond(await money.refund(ctx, account, paymentIntentId, body, idem))
+    """The `idempotencyKey` header is required (400 without it): one key per new refund on
+    this intent. Several partial refunds may be made until the captured amount is refunded; the
+    first moves the intent to `Refunded`. A refund the issuer declines answers 402 with its
+    `refundId` (502 failed, 504 still awaited): the intent keeps its status and amounts."""
+    reply = await refund_op.refund(ctx, account, paymentIntentId, body, idem)
+    return _respond(reply, request)
 
 
 @router.get(
@@ -100,16 +111,20 @@ async def refund(
     summary="Retrieve a refund",
 )
 async def get_refund(refundId: str, account: AuthedAccount, ctx: Ctx) -> JSONResponse:
-    return JSONResponse(await money.get_refund(ctx, account, refundId))
+    return JSONResponse(await refund_op.get_refund(ctx, account, refundId))
 
 
 @router.post(
     "/{paymentIntentId}/reversal",
     response_model=ReversalResult,
-    responses=problems(401, 404, 409, 422),
+    responses=problems(401, 402, 404, 409, 422, 502, 504),
     summary="Reverse (void) the whole payment",
 )
-async def reversal(paymentIntentId: str, account: AuthedAccount, ctx: Ctx, idem: Idem) -> Response:
+async def reversal(
+    paymentIntentId: str, account: AuthedAccount, ctx: Ctx, idem: Idem, request: Request
+) -> Response:
     """Manual: while `Authorized`, within 7 days. Auto: while `Captured`, on the UTC day of the
-    payment. Anything else answers 409 naming the current status and those that would allow it."""
-    return respond(await money.reverse(ctx, account, paymentIntentId, idem))
+    payment. Anything else answers 409 naming the current status and those that would allow it.
+    A reversal the issuer declines answers 402 with its `reversalId` (502 failed, 504 still
+    awaited): the intent keeps its status."""
+    return _respond(await reverse_op.reverse(ctx, account, paymentIntentId, idem), request)

@@ -1,0 +1,74 @@
+"""Payment attempts (card and wallet): one row per attempt, updated as it moves from
+``pending`` to its answer. No card number, no CVV."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, and_, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from tender.domain.records import Attempt
+from tender.domain.status import AttemptState, Status
+from tender.storage.tables import payment_attempts, payment_intents
+
+A = payment_attempts
+
+
+def attempt_of(row: Row[Any]) -> Attempt:
+    values = dict(row._mapping)
+    values["state"] = AttemptState(values["state"])
+    return Attempt(**values)
+
+
+async def insert_attempt(conn: AsyncConnection, values: dict[str, Any]) -> Attempt:
+    return attempt_of((await conn.execute(insert(A).values(**values).returning(*A.c))).one())
+
+
+async def update_attempt(conn: AsyncConnection, attempt_id: str, values: dict[str, Any]) -> Attempt:
+    query = update(A).where(A.c.id == attempt_id).values(**values).returning(*A.c)
+    return attempt_of((await conn.execute(query)).one())
+
+
+async def get_attempt(conn: AsyncConnection, attempt_id: str) -> Attempt | None:
+    row = (await conn.execute(select(A).where(A.c.id == attempt_id))).first()
+    return attempt_of(row) if row is not None else None
+
+
+async def attempts_by_token(conn: AsyncConnection, token_hash: str) -> list[Attempt]:
+    """Attempts made with a client session secret, newest first."""
+    query = select(A).where(A.c.token_hash == token_hash).order_by(A.c.created_at.desc())
+    return [attempt_of(row) for row in await conn.execute(query)]
+
+
+async def list_attempts(conn: AsyncConnection, intent_ids: Sequence[str]) -> list[Attempt]:
+    """The intents' attempts that count for their ledgers: answered or still pending."""
+    query = select(A).where(
+        A.c.intent_id.in_(list(intent_ids)),
+        or_(A.c.completed_at.is_not(None), A.c.state == AttemptState.PENDING.value),
+    )
+    return [attempt_of(row) for row in await conn.execute(query)]
+
+
+async def pending_attempts(conn: AsyncConnection, older_than: datetime, limit: int) -> list[str]:
+    """Ids of attempts still waiting for the processor's answer, oldest first."""
+    query = (
+        select(A.c.id)
+        .where(A.c.state == AttemptState.PENDING.value, A.c.created_at <= older_than)
+        .order_by(A.c.created_at)
+        .limit(limit)
+    )
+    return [row[0] for row in await conn.execute(query)]
+
+
+async def due_authorizations(conn: AsyncConnection, now: datetime, limit: int) -> list[str]:
+    """Authorized (Manual) intents whose authorization has reached its release time."""
+    T = payment_intents
+    query = (
+        select(T.c.id)
+        .join(A, and_(A.c.intent_id == T.c.id, A.c.state == AttemptState.SUCCEEDED.value))
+        .where(T.c.status == Status.AUTHORIZED.value, A.c.release_at <= now)
+        .order_by(A.c.release_at)
+        .limit(limit)
+    )
+    return [row[0] for row in (await conn.execute(query)).all()]

@@ -1,0 +1,114 @@
+"""Money movements (captures, refunds, reversals): one row each, written ``Pending`` before the
+processor is asked and updated once with its answer; never deleted.
+
+Repositories never commit; the service layer calls them inside the transaction that holds the
+intent's row lock, so the rows read here are the truth the next movement is checked against.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, Table, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from tender.domain.records import Capture, Movement, Refund, Reversal
+from tender.domain.status import MovementKind, MovementStatus
+from tender.storage.tables import captures, payment_intents, refunds, reversals
+
+TABLES: dict[MovementKind, Table] = {
+    MovementKind.CAPTURE: captures,
+    MovementKind.REFUND: refunds,
+    MovementKind.REVERSAL: reversals,
+}
+RECORDS: dict[MovementKind, type[Capture] | type[Refund] | type[Reversal]] = {
+    MovementKind.CAPTURE: Capture,
+    MovementKind.REFUND: Refund,
+    MovementKind.REVERSAL: Reversal,
+}
+
+
+def kind_of(movement: Movement) -> MovementKind:
+    if isinstance(movement, Capture):
+        return MovementKind.CAPTURE
+    return MovementKind.REFUND if isinstance(movement, Refund) else MovementKind.REVERSAL
+
+
+def _record(kind: MovementKind, row: Row[Any]) -> Movement:
+    values = dict(row._mapping)
+    values["status"] = MovementStatus(values["status"])
+    return RECORDS[kind](**values)
+
+
+async def insert_movement(
+    conn: AsyncConnection, kind: MovementKind, values: dict[str, Any]
+) -> Movement:
+    table = TABLES[kind]
+    row = (await conn.execute(insert(table).values(**values).returning(*table.c))).one()
+    return _record(kind, row)
+
+
+async def settle_movement(
+    conn: AsyncConnection,
+    kind: MovementKind,
+    movement_id: str,
+    *,
+    status: MovementStatus,
+    message: str,
+    transaction_id: str | None,
+) -> Movement:
+    """Record the processor's answer on a pending movement."""
+    table = TABLES[kind]
+    query = (
+        update(table)
+        .where(table.c.id == movement_id)
+        .values(status=status.value, message=message[:200], transaction_id=transaction_id)
+        .returning(*table.c)
+    )
+    return _record(kind, (await conn.execute(query)).one())
+
+
+async def get_movement(
+    conn: AsyncConnection, kind: MovementKind, movement_id: str
+) -> Movement | None:
+    table = TABLES[kind]
+    row = (await conn.execute(select(table).where(table.c.id == movement_id))).first()
+    return _record(kind, row) if row is not None else None
+
+
+async def list_movements(
+    conn: AsyncConnection, kind: MovementKind, intent_ids: Sequence[str]
+) -> list[Movement]:
+    table = TABLES[kind]
+    query = select(table).where(table.c.intent_id.in_(list(intent_ids)))
+    return [_record(kind, row) for row in await conn.execute(query)]
+
+
+async def pending_movements(
+    conn: AsyncConnection, older_than: datetime, limit: int
+) -> list[tuple[MovementKind, str]]:
+    """(kind, id) of movements still waiting for the processor's answer, oldest first."""
+    found: list[tuple[datetime, MovementKind, str]] = []
+    for kind, table in TABLES.items():
+        query = (
+            select(table.c.id, table.c.created_at)
+            .where(table.c.status == MovementStatus.PENDING.value, table.c.created_at <= older_than)
+            .order_by(table.c.created_at)
+            .limit(limit)
+        )
+        found += [(row.created_at, kind, row.id) for row in await conn.execute(query)]
+    return [(kind, id_) for _, kind, id_ in sorted(found)[:limit]]
+
+
+async def get_refund(conn: AsyncConnection, account_id: str, refund_id: str) -> Refund | None:
+    query = (
+        select(refunds)
+        .join(payment_intents, payment_intents.c.id == refunds.c.intent_id)
+        .where(refunds.c.id == refund_id, payment_intents.c.account_id == account_id)
+    )
+    row = (await conn.execute(query)).first()
+    if row is None:
+        return None
+    refund = _record(MovementKind.REFUND, row)
+    assert isinstance(refund, Refund)
+    return refund
