@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from tender.api.app import create_app
 from tender.clock import ShiftedClock
 from tender.config import Settings
+from tender.processor.protocol import Processor
 from tender.service import accounts
 from tender.service.context import Context
 from tender.storage.db import Database
@@ -90,8 +91,17 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def app(settings: Settings, clock: ShiftedClock) -> AsyncIterator[Any]:
-    application = create_app(settings, clock=clock, run_jobs=False)
+def processor() -> Processor | None:
+    """The acquirer the app talks to: None for the sandbox; a test module overrides this
+    fixture to put a double (``tests/doubles.py``) in its place."""
+    return None
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, clock: ShiftedClock, processor: Processor | None
+) -> AsyncIterator[Any]:
+    application = create_app(settings, clock=clock, run_jobs=False, processor=processor)
     async with application.router.lifespan_context(application):
         yield application
     await _clean(settings.database_url)
@@ -245,6 +255,20 @@ async def live_api(live_server: LiveServer) -> AsyncIterator[Api]:
         await ctx.db.dispose()
     async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
         yield Api(http, key, account.id)
+
+
+@pytest.fixture
+async def live(live_server: LiveServer, clock: ShiftedClock) -> AsyncIterator[Any]:
+    """A key on the live server, for commands run against it (``tests.processes.Live``)."""
+    from tests.processes import Live
+
+    db = Database(live_server.settings.database_url)
+    ctx = Context(db=db, settings=live_server.settings, clock=clock)
+    _, key = await accounts.create_key(ctx, account_name="cli merchant")
+    try:
+        yield Live(live_server.url, key, ctx)
+    finally:
+        await db.dispose()
 
 
 CHROMIUM = os.environ.get("TENDER_CHROMIUM", "/usr/bin/chromium")

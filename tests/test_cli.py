@@ -1,12 +1,18 @@
-"""The ``tender`` command, run as a real process: migrate, keys create/list/revoke, --key."""
+"""The server-side ``tender`` commands, run for real: ``migrate``, ``keys create|list|revoke``
+against the database, and ``serve`` and ``worker`` as processes (with a client command and the
+SDK against the served API)."""
 
 import asyncio
 import re
+import sqlite3
+import subprocess
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import inspect, select
 
+from tender.client import Tender
 from tender.config import Settings
 from tender.errors import Unauthorized
 from tender.service import accounts
@@ -14,7 +20,7 @@ from tender.service.context import Context
 from tender.storage.db import Database
 from tender.storage.migrate import head_revision
 from tender.storage.tables import api_keys
-from tests.processes import fresh_database, tender
+from tests.processes import TENDER, Process, environment, fresh_database, serving, tender
 
 KEY = re.compile(r"^sk_(sandbox|prod)_[A-Za-z0-9_-]{16,100}$")
 
@@ -126,3 +132,56 @@ def test_keys_revoke(url: str) -> None:
         authenticate(url, key)
     again = tender(url, "keys", "revoke", key_id)
     assert again.returncode == 2 and "No live key" in again.stderr
+
+
+def test_first_start_prints_a_key_that_serves_step_one(tmp_path: Path) -> None:
+    with fresh_database(tmp_path) as url:
+        with serving(url) as (server, base):
+            key = server.wait_for(lambda line: line.startswith("sk_sandbox_"))
+            response = httpx.post(
+                f"{base}/payment-intents",
+                json={"amount": {"value": 1000, "currencyCode": "GBP"}, "reference": "Order 245"},
+                headers={"Version": "2024-02-05", "Authorization": f"Basic {key}"},
+                timeout=30,
+            )
+            assert response.status_code == 200, response.text
+            intent = response.json()
+            assert intent["id"].startswith("pi_sandbox_")
+            assert intent["status"] == "Created"
+            assert intent["clientSessionSecret"]
+            assert intent["paymentLink"] == f"{base}/checkout/{intent['id']}"
+            with Tender(key, base_url=base) as sdk:
+                assert sdk.payment_intents.get(intent["id"]).reference == "Order 245"
+            listed = subprocess.run(
+                [TENDER, "intents", "list"],
+                env=environment(url, TENDER_API_KEY=key, TENDER_URL=base),
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert listed.returncode == 0, listed.stderr
+            assert intent["id"] in listed.stdout and "1 payment intent(s)" in listed.stderr
+            server.wait_for(lambda line: "Created a sandbox account" in line)
+        if url.startswith("sqlite:///"):  # the default database runs in WAL mode
+            with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+                assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+        with serving(url) as (server, base):  # a second start prints no new key
+            again = httpx.get(
+                f"{base}/payment-intents/{intent['id']}",
+                headers={"Version": "2024-02-05", "Authorization": f"Basic {key}"},
+            )
+            assert again.status_code == 200
+        printed = server.all_output()
+        assert "sk_" not in printed and "Created a sandbox account" not in printed
+
+
+def test_worker_starts_its_jobs(tmp_path: Path) -> None:
+    with fresh_database(tmp_path) as url:
+        assert tender(url, "migrate").returncode == 0
+        worker = Process("worker", env=environment(url))
+        try:
+            line = worker.wait_for(lambda line: line.startswith("worker running"))
+            assert "expiry" in line and "recovery" in line and "webhooks" in line
+        finally:
+            worker.stop()

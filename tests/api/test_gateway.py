@@ -1,6 +1,7 @@
 """Paying through the gateway: every test card of DESIGN.md's table, through the HTTP API."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -265,3 +266,30 @@ async def test_canceled_intent_cannot_be_paid(api: Api) -> None:
     intent = await api.create()
     await api.request("DELETE", f"/payment-intents/{intent['id']}")
     assert (await pay(api.client, intent["clientSessionSecret"]))["statusCode"] in (401, 404)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"cardName": "Ada\x00Lovelace"},
+        {"cardName": "A" * 101},
+        {"metaData": {"order": "o\x001"}},
+        {"metaData": {"o\x00rder": "1"}},
+        {"userEmailAddress": "ada\x00@example.com"},
+        {"billingAddress": {"address1": "1 High St\x00", "countryCode": "GB"}},
+        {"shippingDetails": {"name": "Ada", "address": {"city": "Lon\x00don"}}},
+    ],
+    ids=["name", "long name", "metadata value", "metadata key", "email", "address", "shipping"],
+)
+async def test_a_field_the_database_cannot_store_is_refused_before_the_acquirer_is_asked(
+    api: Api, ctx: Any, extra: dict[str, Any]
+) -> None:
+    """On PostgreSQL these once answered 500 after the authorization: a hold with no record."""
+    intent = await api.create()
+    result = await pay(api.client, intent["clientSessionSecret"], **extra)
+    assert result["statusCode"] == 400, result
+    assert ctx.processor.journal._answers == {}  # the acquirer was never asked
+    fetched = (await api.get(intent["id"])).json()
+    assert fetched["status"] == "Created" and fetched["paymentEvents"] == []
+    again = await pay(api.client, intent["clientSessionSecret"])  # the token is still good
+    assert again["statusCode"] == 0

@@ -16,7 +16,13 @@ from typing import Any
 
 import httpx
 
-from tender.client.errors import APIConnectionError, APIError, error_for, is_in_flight
+from tender.client.errors import (
+    APIConnectionError,
+    APIError,
+    error_for,
+    is_in_flight,
+    names_a_movement,
+)
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_VERSION = "2024-02-05"
@@ -60,6 +66,8 @@ def retry_delay(attempt: int, initial: float, response: httpx.Response | None = 
 
 
 def _retryable(response: httpx.Response) -> bool:
+    if names_a_movement(response):  # the acquirer's answer (or its absence) is on record
+        return False
     return response.status_code in _RETRY_STATUSES or is_in_flight(response)
 
 

@@ -3,7 +3,10 @@
     APIError                      base: status, title, detail, trace_id, errors, body
     ├── APIConnectionError        no answer (connection refused, reset, timed out) after retries
     ├── AuthenticationError       401 missing, malformed, unknown or revoked key
-    ├── CaptureDeclinedError      402 the issuer declined a capture: capture_id, no money moved
+    ├── DeclinedError             402 the issuer declined a movement: movement_id, no money moved
+    │   ├── CaptureDeclinedError      … a capture: capture_id
+    │   ├── RefundDeclinedError       … a refund: refund_id
+    │   └── ReversalDeclinedError     … a reversal: reversal_id
     ├── PermissionDeniedError     403
     ├── NotFoundError             404 unknown object (or another account's; or Canceled)
     ├── InvalidRequestError       400, 413, 415: ``errors`` maps Field -> [messages]
@@ -13,6 +16,8 @@
     │   └── IdempotencyError      409 key still in flight / 422 key reused with another request
     ├── RateLimitError            429
     └── ServerError               5xx
+        └── MovementFailedError   502 failed at the acquirer / 504 its answer still awaited:
+                                  movement_id, movement_status (Failed or Pending)
 
 Every message ends with the server's ``traceId``, so a log line is enough to find the request.
 """
@@ -67,14 +72,49 @@ class AuthenticationError(APIError):
     pass
 
 
-class CaptureDeclinedError(APIError):
-    """The issuer declined a capture; ``capture_id`` names it (listed as Declined in the
-    intent's ``captures``) and the intent is unchanged."""
+_MOVEMENTS = ("capture", "refund", "reversal")
+
+
+class _Movement:
+    """The capture, refund or reversal a problem names (``captureId`` and ``captureStatus``…)."""
+
+    movement_id: str | None
+    movement_status: str | None
+
+    def _read_movement(self, body: Any) -> None:
+        body = body if isinstance(body, dict) else {}
+        noun = next((n for n in _MOVEMENTS if f"{n}Id" in body), None)
+        self.movement_id = body.get(f"{noun}Id") if noun else None
+        self.movement_status = body.get(f"{noun}Status") if noun else None
+
+
+class DeclinedError(_Movement, APIError):
+    """The issuer declined a capture, refund or reversal: ``movement_id`` names it, it is on
+    record as Declined, and the intent's status and amounts are unchanged."""
 
     def __init__(self, message: str, **kwargs: Any) -> None:
-        body = kwargs.get("body") or {}
-        self.capture_id: str | None = body.get("captureId")
+        self._read_movement(kwargs.get("body"))
         super().__init__(message, **kwargs)
+
+
+class CaptureDeclinedError(DeclinedError):
+    """A declined capture (listed as Declined in the intent's ``captures``)."""
+
+    @property
+    def capture_id(self) -> str | None:
+        return self.movement_id
+
+
+class RefundDeclinedError(DeclinedError):
+    @property
+    def refund_id(self) -> str | None:
+        return self.movement_id
+
+
+class ReversalDeclinedError(DeclinedError):
+    @property
+    def reversal_id(self) -> str | None:
+        return self.movement_id
 
 
 class PermissionDeniedError(APIError):
@@ -121,10 +161,33 @@ class ServerError(APIError):
     pass
 
 
+class MovementFailedError(_Movement, ServerError):
+    """A capture, refund or reversal that failed at the acquirer (502, ``movement_status``
+    Failed: no money moved) or whose answer is still awaited (504, Pending: read the intent
+    later, or retry with the same idempotency key once it is settled). Never retried."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        self._read_movement(kwargs.get("body"))
+        super().__init__(message, **kwargs)
+
+
+_DECLINED = {
+    "captureId": CaptureDeclinedError,
+    "refundId": RefundDeclinedError,
+    "reversalId": ReversalDeclinedError,
+}
+
+
+def names_a_movement(response: httpx.Response) -> bool:
+    """A 502/504 problem about a movement: a definite answer, not a failure to retry."""
+    body = _json(response) if response.status_code in (502, 504) else None
+    return isinstance(body, dict) and any(f"{n}Status" in body for n in _MOVEMENTS)
+
+
 _BY_STATUS: dict[int, type[APIError]] = {
     400: InvalidRequestError,
     401: AuthenticationError,
-    402: CaptureDeclinedError,
+    402: DeclinedError,
     403: PermissionDeniedError,
     404: NotFoundError,
     405: MethodNotAllowedError,
@@ -176,6 +239,10 @@ def error_for(response: httpx.Response) -> APIError:
         cls = StateConflictError
     elif status == 409 and title == IN_FLIGHT_TITLE:
         cls = IdempotencyError
+    elif status == 402:
+        cls = next((c for key, c in _DECLINED.items() if key in problem), DeclinedError)
+    elif status in (502, 504) and any(f"{n}Status" in problem for n in _MOVEMENTS):
+        cls = MovementFailedError
     elif status >= 500:
         cls = ServerError
     else:

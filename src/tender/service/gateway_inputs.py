@@ -1,29 +1,42 @@
 """Request bodies of the gateway (Connect-E shaped) calls the browser library makes.
 
 Lenient like Dojo's gateway: unknown fields are ignored (SDKs add their own), but every field
-that is present must have the right type. Validation messages name fields, never values.
+that is present must have the right type and fit where it is stored, all checked before anything
+is written or the processor is asked. Validation messages name fields, never values.
 """
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from tender.service.inputs import has_nul
 
 Str = Annotated[str, Field(strict=True, max_length=200)]
+Name = Annotated[str, Field(strict=True, max_length=100)]
+Details = Annotated[dict[str, Any], Field(max_length=30)]
 
 
 class GatewayModel(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=False)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul_characters(cls, value: Any) -> Any:
+        """PostgreSQL cannot store U+0000: refuse it here, before any attempt is made."""
+        if has_nul(value):
+            raise ValueError("must not contain the NUL character (U+0000)")
+        return value
+
 
 class CardPayment(GatewayModel):
     card_number: Str = Field(alias="cardNumber")
-    card_name: Str | None = Field(default=None, alias="cardName")
+    card_name: Name | None = Field(default=None, alias="cardName")
     expiry_date: Str = Field(alias="expiryDate")
     cv2: Str | None = Field(default=None, alias="cV2")
     user_email_address: Str | None = Field(default=None, alias="userEmailAddress")
     user_phone_number: Str | None = Field(default=None, alias="userPhoneNumber")
-    billing_address: dict[str, Any] | None = Field(default=None, alias="billingAddress")
-    shipping_details: dict[str, Any] | None = Field(default=None, alias="shippingDetails")
+    billing_address: Details | None = Field(default=None, alias="billingAddress")
+    shipping_details: Details | None = Field(default=None, alias="shippingDetails")
     meta_data: dict[str, Annotated[str, Field(strict=True, max_length=1000)]] | None = Field(
         default=None, alias="metaData"
     )
@@ -33,8 +46,8 @@ class CardPayment(GatewayModel):
 class WalletPayment(GatewayModel):
     card_number: Str = Field(default="4242424242424242", alias="cardNumber")
     user_email_address: Str | None = Field(default=None, alias="userEmailAddress")
-    billing_address: dict[str, Any] | None = Field(default=None, alias="billingAddress")
-    shipping_details: dict[str, Any] | None = Field(default=None, alias="shippingDetails")
+    billing_address: Details | None = Field(default=None, alias="billingAddress")
+    shipping_details: Details | None = Field(default=None, alias="shippingDetails")
 
 
 class ThreeDsComplete(GatewayModel):

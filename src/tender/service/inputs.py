@@ -33,15 +33,15 @@ HttpUrl = Annotated[
 Text100 = Annotated[str, StringConstraints(max_length=100, strict=True)]
 
 
-def _has_nul(value: Any, depth: int = 0) -> bool:
+def has_nul(value: Any, depth: int = 0) -> bool:
     if isinstance(value, str):
         return "\x00" in value
     if depth > 32:  # deeper input fails validation anyway
         return False
     if isinstance(value, dict):
-        return any(_has_nul(k, depth + 1) or _has_nul(v, depth + 1) for k, v in value.items())
+        return any(has_nul(k, depth + 1) or has_nul(v, depth + 1) for k, v in value.items())
     if isinstance(value, list):
-        return any(_has_nul(v, depth + 1) for v in value)
+        return any(has_nul(v, depth + 1) for v in value)
     return False
 
 
@@ -54,7 +54,7 @@ class WireModel(BaseModel):
     @classmethod
     def _no_nul_characters(cls, value: Any) -> Any:
         """PostgreSQL cannot store U+0000 in text or JSONB: refuse it here as a 400, not a 500."""
-        if _has_nul(value):
+        if has_nul(value):
             raise ValueError("must not contain the NUL character (U+0000)")
         return value
 

@@ -88,7 +88,7 @@ async def recover_attempt(ctx: Context, attempt_id: str) -> bool:
     ):
         found = VOID
     async with ctx.db.transaction() as conn:
-        intent = await intents_repo.get_intent_any_account(conn, attempt.intent_id, True)
+        intent = await intents_repo.get_intent_any_account(conn, attempt.intent_id, for_update=True)
         assert intent is not None
         intent, attempt, sale = await record_authorization(ctx, conn, intent, attempt_id, found)
     if sale is not None:
@@ -107,7 +107,7 @@ async def recover_movement(ctx: Context, kind: MovementKind, movement_id: str) -
     module = MODULES[kind]
     release: Reversal | None = None
     async with ctx.db.transaction() as conn:
-        intent = await intents_repo.get_intent_any_account(conn, pending.intent_id, True)
+        intent = await intents_repo.get_intent_any_account(conn, pending.intent_id, for_update=True)
         assert intent is not None
         _, ledger = await state_of(conn, intent)
         won = ledger.authorization

@@ -11,7 +11,7 @@ import typer.main
 from tender import webhooks
 from tender.cli import app
 from tender.client import AsyncTender
-from tests.cli.conftest import Live, Process, run
+from tests.processes import Live, Process, environment, run
 from tests.webhooks.helpers import drain
 from tests.webhooks.receiver import Receiver
 
@@ -185,7 +185,9 @@ async def test_trigger_reaches_tender_listen(live: Live, receiver: Receiver) -> 
         "local-secret",
         "--interval",
         "0.1",
-        env={"TENDER_API_KEY": live.key, "TENDER_URL": live.url},
+        env=environment(
+            live.ctx.settings.database_url, TENDER_API_KEY=live.key, TENDER_URL=live.url
+        ),
     )
     try:
         await asyncio.to_thread(listen.wait_for, lambda line: line.startswith("Ready."))
