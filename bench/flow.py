@@ -144,6 +144,9 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per level")
     parser.add_argument("--concurrency", default="1,4,16", help="comma-separated levels")
+    parser.add_argument(
+        "--latency-ms", type=int, default=0, help="TENDER_SANDBOX_LATENCY_MS for the server"
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="tender-bench-"))
@@ -156,7 +159,8 @@ def main() -> None:
         url = f"{PG_SERVER}/{pg_name}"
     port = free_port()
     env = {**os.environ, "TENDER_DATABASE_URL": url, "TENDER_HOST": "127.0.0.1",
-           "TENDER_PORT": str(port)}  # fmt: skip
+           "TENDER_PORT": str(port), "TENDER_SANDBOX_LATENCY_MS": str(args.latency_ms),
+           "TENDER_SANDBOX_JOURNAL": str(tmp / "acquirer.sqlite3")}  # fmt: skip
     key = "sk_sandbox_" + secrets.token_urlsafe(24)
     subprocess.run([TENDER, "keys", "create", "--account", "bench", "--key", key], env=env,
                    check=True, capture_output=True)  # fmt: skip
@@ -176,7 +180,11 @@ def main() -> None:
         if pg_name:
             asyncio.run(_pg(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
 
-    print(f"\nfull flow on {args.db}, {args.duration:g} s per level (latency in ms, p50 / p95)\n")
+    acquirer = f", acquirer latency {args.latency_ms} ms" if args.latency_ms else ""
+    print(
+        f"\nfull flow on {args.db}{acquirer}, {args.duration:g} s per level "
+        "(latency in ms, p50 / p95)\n"
+    )
     head = "| clients | flows | flows/s | " + " | ".join(STEPS) + " | errors |"
     print(head)
     print("|" + "---|" * (len(STEPS) + 4))

@@ -1,5 +1,6 @@
 """Annotated dependencies: the context, the authenticated account, the version header and the
-idempotency key. Routes declare what they need; nothing else reaches into ``request``."""
+idempotency key. REST routes declare what they need through these; only the gateway and the
+page routes, which read raw bodies and forms, take the request itself."""
 
 from datetime import date
 from typing import Annotated

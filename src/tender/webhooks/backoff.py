@@ -24,8 +24,3 @@ def delay(
     factor = 1 + JITTER * (2 * (rng or random).random() - 1)
     return timedelta(seconds=raw * factor)
 
-
-def longest_delay(failures: int, *, base_seconds: float, max_seconds: float) -> timedelta:
-    """The upper bound of ``delay`` (tests advance the clock past it)."""
-    raw = min(base_seconds * 2 ** (failures - 1), max_seconds)
-    return timedelta(seconds=raw * (1 + JITTER))
