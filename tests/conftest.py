@@ -29,6 +29,7 @@ from tender.storage.db import Database
 from tender.storage.migrate import upgrade
 from tender.storage.tables import metadata
 
+ROOT = Path(__file__).resolve().parents[1]
 VERSION = "2024-02-05"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -39,6 +40,39 @@ def backend() -> str:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"tender test database: {backend()}"
+
+
+# Tests that touch no database, and the browser tests (the JS library and the pages are the same
+# on either database): they run in the SQLite pass only, so `make test` runs them once.
+ONCE = (
+    "tests/domain/",
+    "tests/processor/",
+    "tests/bench/",
+    "tests/test_signing.py",
+    "tests/test_ci.py",
+    "tests/client/test_import.py",
+    "tests/client/test_models.py",
+    "tests/webhooks/test_backoff_and_targets.py",
+    "tests/webhooks/test_merchant_helpers.py",
+)
+
+
+def runs_once(item: pytest.Item) -> bool:
+    path = item.path.relative_to(ROOT).as_posix()
+    if path.startswith(ONCE):
+        if "database_url" in getattr(item, "fixturenames", ()):
+            raise pytest.UsageError(f"{item.nodeid} uses a database: take it out of ONCE")
+        return True
+    return item.get_closest_marker("browser") is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if backend() != "postgresql":
+        return
+    once = [item for item in items if runs_once(item)]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if not runs_once(item)]
 
 
 async def _admin(url: str, *statements: str) -> None:
@@ -189,9 +223,6 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     assert body["traceId"].startswith("00-")
     assert isinstance(body["errors"], dict)
     return body
-
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 # --- a real server on 127.0.0.1 and a real browser ----------------------------------------

@@ -23,4 +23,3 @@ def delay(
     raw = min(base_seconds * 2 ** (failures - 1), max_seconds)
     factor = 1 + JITTER * (2 * (rng or random).random() - 1)
     return timedelta(seconds=raw * factor)
-
