@@ -161,7 +161,7 @@ def test_first_start_prints_a_key_that_serves_step_one(tmp_path: Path) -> None:
             )
             assert listed.returncode == 0, listed.stderr
             assert intent["id"] in listed.stdout and "1 payment intent(s)" in listed.stderr
-            server.wait_for(lambda line: "Created a sandbox account" in line)
+            assert "Created a sandbox account" in server.all_output()
         if url.startswith("sqlite:///"):  # the default database runs in WAL mode
             with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
                 assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
