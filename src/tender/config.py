@@ -42,6 +42,9 @@ class Settings(BaseSettings):
         description="HMAC key for card fingerprints; set your own in production",
     )
     run_workers: bool = Field(default=True, description="Run background workers inside serve")
+    key_cache_seconds: float = Field(
+        default=4.0, ge=0, le=5, description="How long a process remembers a key's account"
+    )
     # The acquirer: how long a call may take, and the sandbox acquirer's own knobs.
     processor_timeout_seconds: float = Field(default=30.0, gt=0)
     sandbox_latency_ms: int = Field(default=0, ge=0, le=60_000)

@@ -7,13 +7,13 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import Row
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tender.domain.money import DEFAULT_ACCOUNT_CURRENCIES
 from tender.errors import InvalidRequest, NotFound, Unauthorized
 from tender.ids import new_id
 from tender.service.context import Context
 from tender.storage import accounts as repo
+from tender.storage.db import Conn
 
 KEY_PATTERN = re.compile(r"^sk_(sandbox|prod)_[A-Za-z0-9_-]{16,100}$")
 ENVIRONMENTS = ("sandbox", "prod")
@@ -35,11 +35,17 @@ class Account:
         return cls(row.id, row.name, row.environment, tuple(row.currencies))
 
 
-async def account_by_id(conn: AsyncConnection, account_id: str) -> Account:
-    """The account an intent belongs to (it always exists: intents reference it)."""
+async def account_by_id(ctx: Context, conn: Conn, account_id: str) -> Account:
+    """The account an intent belongs to (it always exists: intents reference it); remembered
+    for a few seconds."""
+    cached: Account | None = ctx.accounts.get(account_id)
+    if cached is not None:
+        return cached
     row = await repo.get_account(conn, account_id)
     assert row is not None, account_id
-    return Account.from_row(row)
+    account = Account.from_row(row)
+    ctx.accounts.put(account_id, account)
+    return account
 
 
 def generate_key(environment: str) -> str:
@@ -120,14 +126,24 @@ def parse_authorization(header: str | None) -> str:
 
 
 async def authenticate(ctx: Context, header: str | None) -> Account:
+    """The account of a live key. A process remembers a key for ``key_cache_seconds`` (4 s),
+    so a key revoked by another process stops working within that time; in this process at
+    once."""
     key = parse_authorization(header)
     if not KEY_PATTERN.match(key):
         raise Unauthorized("The secret key is malformed.")
+    digest = repo.hash_key(key)
+    cached: Account | None = ctx.keys.get(digest)
+    if cached is not None:
+        return cached
     async with ctx.db.transaction(write=False) as conn:
         row = await repo.account_for_key(conn, key)
     if row is None:
         raise Unauthorized("The secret key is not valid, or it was revoked.")
-    return Account.from_row(row)
+    account = Account.from_row(row)
+    ctx.keys.put(digest, account)
+    ctx.accounts.put(account.id, account)
+    return account
 
 
 async def list_keys(ctx: Context) -> list[Row]:
@@ -139,3 +155,4 @@ async def revoke_key(ctx: Context, key_id: str) -> None:
     async with ctx.db.transaction() as conn:
         if not await repo.revoke_key(conn, key_id, ctx.clock()):
             raise NotFound(f"No live key with id {key_id}.")
+    ctx.keys.clear()

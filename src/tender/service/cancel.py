@@ -4,8 +4,6 @@ authorized, so the processor is not involved: one transaction under the intent's
 attempt still waiting for the processor's answer blocks it (409) until it is recorded.
 """
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from tender.domain.records import Intent
 from tender.domain.rules import decide
 from tender.domain.status import Operation
@@ -15,11 +13,10 @@ from tender.service.idempotency import IdempotencyKey, Reply, run
 from tender.service.intents import load_for_update, set_status
 from tender.service.ledger import state_of
 from tender.service.presenter import present
+from tender.storage.db import Conn
 
 
-async def end(
-    ctx: Context, conn: AsyncConnection, account: Account, intent: Intent, op: Operation
-) -> Intent:
+async def end(ctx: Context, conn: Conn, account: Account, intent: Intent, op: Operation) -> Intent:
     """Cancel (``op`` CANCEL) or expire (EXPIRE) a locked intent; the secret dies with it."""
     now = ctx.clock()
     new = decide(op, (await state_of(conn, intent))[0], now)
@@ -34,7 +31,7 @@ async def cancel(
 ) -> Reply:
     """``DELETE /payment-intents/{id}``."""
 
-    async def effect(conn: AsyncConnection) -> Reply:
+    async def effect(conn: Conn) -> Reply:
         intent = await load_for_update(conn, account, intent_id)
         intent = await end(ctx, conn, account, intent, Operation.CANCEL)
         return Reply(200, await present(ctx, conn, intent))

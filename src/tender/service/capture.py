@@ -12,7 +12,6 @@ again. Under any concurrency the captures never exceed the authorization.
 from typing import Annotated, Any
 
 from pydantic import Field
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tender.domain.money import MAX_AMOUNT
 from tender.domain.records import Capture, Intent, Movement
@@ -26,6 +25,7 @@ from tender.service.idempotency import IdempotencyKey, Reply
 from tender.service.inputs import WireModel
 from tender.service.phases import movement_reply, run_movement
 from tender.storage import movements as repo
+from tender.storage.db import Conn
 
 Amount = Annotated[int, Field(strict=True, ge=1, le=MAX_AMOUNT)]
 OPERATION = {
@@ -49,7 +49,7 @@ def operation_of(capture: Movement) -> Operation:
 
 async def begin(
     ctx: Context,
-    conn: AsyncConnection,
+    conn: Conn,
     account: Account,
     intent: Intent,
     state: IntentState,
@@ -57,6 +57,7 @@ async def begin(
     amount: int,
     tips: int = 0,
     reason: str = "requested",
+    capture_id: str | None = None,
 ) -> Capture:
     """Phase 3, in the caller's transaction holding the intent's lock: decide, then write the
     capture ``Pending``. Raises StateConflict (409) or InvalidRequest (400) when it may not."""
@@ -66,7 +67,7 @@ async def begin(
         conn,
         MovementKind.CAPTURE,
         dict(
-            id=new_id("cp", sandbox=account.sandbox),
+            id=capture_id or new_id("cp", sandbox=account.sandbox),
             intent_id=intent.id,
             amount=amount,
             tips_amount=tips,
@@ -102,9 +103,11 @@ async def capture(
 ) -> Reply:
     """``POST /payment-intents/{id}/captures``."""
 
-    async def start(conn: AsyncConnection, intent: Intent, state: IntentState) -> Movement:
+    async def start(conn: Conn, intent: Intent, state: IntentState, capture_id: str) -> Movement:
         tips = body.tips_amount or 0
-        return await begin(ctx, conn, account, intent, state, amount=body.amount, tips=tips)
+        return await begin(
+            ctx, conn, account, intent, state, amount=body.amount, tips=tips, capture_id=capture_id
+        )
 
     return await run_movement(
         ctx,

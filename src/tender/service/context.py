@@ -1,6 +1,8 @@
 """What every use case needs: the database, the settings, the clock and the card processor."""
 
+import time
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from tender.clock import Clock, system_clock
 from tender.config import Settings
@@ -19,9 +21,43 @@ def sandbox_processor(settings: Settings) -> SandboxProcessor:
     )
 
 
+V = TypeVar("V")
+
+
+class TTLCache(Generic[V]):
+    """A few seconds of memory for what every request reads and almost nothing writes (keys,
+    accounts); ``seconds`` 0 remembers nothing."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._items: dict[str, tuple[float, V]] = {}
+
+    def get(self, key: str) -> V | None:
+        found = self._items.get(key)
+        if found is None or found[0] < time.monotonic():
+            return None
+        return found[1]
+
+    def put(self, key: str, value: V) -> None:
+        if self.seconds > 0:
+            if len(self._items) > 10_000:  # bounded: forget everything rather than grow
+                self._items.clear()
+            self._items[key] = (time.monotonic() + self.seconds, value)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
 @dataclass
 class Context:
     db: Database
     settings: Settings
     clock: Clock = field(default=system_clock)
     processor: Processor = field(default_factory=SandboxProcessor)
+    # key hash -> account, and account id -> account (service.accounts fills them)
+    keys: TTLCache[Any] = field(init=False)
+    accounts: TTLCache[Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.keys = TTLCache(self.settings.key_cache_seconds)
+        self.accounts = TTLCache(self.settings.key_cache_seconds)

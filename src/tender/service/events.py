@@ -3,11 +3,10 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from tender.ids import new_id
 from tender.service.views import timestamp
 from tender.storage import outbox
+from tender.storage.db import Conn
 
 CREATED = "payment_intent.created"
 STATUS_UPDATED = "payment_intent.status_updated"
@@ -16,7 +15,7 @@ CATALOGUE = {"payment_intent": [CREATED, STATUS_UPDATED, SEND_RECEIPT]}
 
 
 async def emit(
-    conn: AsyncConnection,
+    conn: Conn,
     *,
     event: str,
     account_id: str,

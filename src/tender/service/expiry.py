@@ -16,8 +16,6 @@ from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from tender.domain.records import Capture, Intent, Movement
 from tender.domain.status import AutoExpireAction, MovementKind, MovementStatus, Operation, Status
 from tender.errors import StateConflict
@@ -29,6 +27,7 @@ from tender.service.ledger import state_of
 from tender.service.phases import call_processor, settle
 from tender.storage import attempts as attempts_repo
 from tender.storage import intents as intents_repo
+from tender.storage.db import Conn
 
 log = logging.getLogger("tender.expiry")
 FAILED = (MovementStatus.DECLINED, MovementStatus.FAILED)
@@ -66,13 +65,13 @@ async def _cancel_unpaid(ctx: Context, intent_id: str, now: datetime) -> bool:
         intent = await intents_repo.lock_intent_or_skip(conn, intent_id)
         if intent is None or intent.status is not Status.CREATED or intent.expire_at > now:
             return False  # another worker has it, or it changed since we looked
-        account = await account_by_id(conn, intent.account_id)
+        account = await account_by_id(ctx, conn, intent.account_id)
         await end(ctx, conn, account, intent, Operation.EXPIRE)
         return True
 
 
 async def _begin_settlement(
-    ctx: Context, conn: AsyncConnection, intent: Intent, now: datetime
+    ctx: Context, conn: Conn, intent: Intent, now: datetime
 ) -> tuple[Movement, dict[str, Any]] | None:
     """Phase 2–3: the due authorization's capture or release, written pending."""
     if intent.status is not Status.AUTHORIZED:
@@ -81,7 +80,7 @@ async def _begin_settlement(
     won = ledger.authorization
     if won is None or won.release_at is None or won.release_at > now:
         return None
-    account = await account_by_id(conn, intent.account_id)
+    account = await account_by_id(ctx, conn, intent.account_id)
     action = AutoExpireAction(intent.auto_expire_action or AutoExpireAction.RELEASE)
     if action is AutoExpireAction.CAPTURE:
         amount = state.authorized_amount
@@ -116,7 +115,7 @@ async def release_after_failed_capture(
         intent = await intents_repo.get_intent_any_account(conn, intent_id, for_update=True)
         assert intent is not None
         state, _ = await state_of(conn, intent)
-        account = await account_by_id(conn, intent.account_id)
+        account = await account_by_id(ctx, conn, intent.account_id)
         release = await reverse.begin(ctx, conn, account, intent, state, reason="expired")
     await _send_and_settle(ctx, intent_id, release, data)
 
@@ -131,7 +130,7 @@ async def _send_and_settle(
     async with ctx.db.transaction() as conn:
         intent = await intents_repo.get_intent_any_account(conn, intent_id, for_update=True)
         assert intent is not None
-        account = await account_by_id(conn, intent.account_id)
+        account = await account_by_id(ctx, conn, intent.account_id)
         kind = MovementKind.CAPTURE if is_capture else MovementKind.REVERSAL
         _, settled = await settle(
             ctx, conn, account, intent, kind, pending.id, answer,

@@ -2,7 +2,7 @@
 
 The key is claimed in the same transaction as the effect and completed in it, so a request that
 fails leaves nothing behind and a retry runs it again. Operations that call the processor claim
-in their first transaction and complete in their last (``claim``/``complete``/``wait_for``).
+in their first transaction and complete in their last (``claim``/``complete``).
 """
 
 import hashlib
@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from tender.errors import IdempotencyInFlight, IdempotencyMismatch, InvalidRequest
 from tender.service.context import Context
 from tender.storage import idempotency as repo
+from tender.storage.db import Conn
 from tender.storage.idempotency import ClaimResult
 
 MAX_KEY_LENGTH = 100  # Dojo's limit
@@ -69,14 +68,16 @@ class Reply:
         return json.dumps(self.body) if self.body is not None else ""
 
 
-Effect = Callable[[AsyncConnection], Awaitable[Reply]]
+Effect = Callable[[Conn], Awaitable[Reply]]
 
 
 async def claim(
-    ctx: Context, conn: AsyncConnection, account_id: str, idem: IdempotencyKey
+    ctx: Context, conn: Conn, account_id: str, idem: IdempotencyKey, pending_ref: str | None = None
 ) -> Reply | None:
     """Claim ``idem`` in the caller's transaction: None to go on, or the stored reply to replay.
-    Raises IdempotencyMismatch (422) or IdempotencyInFlight (409)."""
+    Raises IdempotencyMismatch (422) or IdempotencyInFlight (409). With ``pending_ref`` (the
+    attempt or movement about to be written pending) the key stays in flight, across
+    transactions, until that has an outcome."""
     settings = ctx.settings
     found = await repo.claim(
         conn,
@@ -86,6 +87,7 @@ async def claim(
         now=ctx.clock(),
         lease=timedelta(seconds=settings.idempotency_lease_seconds),
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        pending_ref=pending_ref,
     )
     if found.result is ClaimResult.REPLAY:
         assert found.status is not None
@@ -103,22 +105,12 @@ async def claim(
     return None
 
 
-async def complete(
-    conn: AsyncConnection, account_id: str, idem: IdempotencyKey | None, reply: Reply
-) -> None:
+async def complete(conn: Conn, account_id: str, idem: IdempotencyKey | None, reply: Reply) -> None:
     if idem is not None:
         await repo.complete(conn, account_id, idem.stored, reply.status, reply.encoded())
 
 
-async def wait_for(
-    conn: AsyncConnection, account_id: str, idem: IdempotencyKey | None, pending_ref: str
-) -> None:
-    """Keep the key in flight, across transactions, until ``pending_ref`` has an outcome."""
-    if idem is not None:
-        await repo.wait_for(conn, account_id, idem.stored, pending_ref)
-
-
-async def complete_pending(conn: AsyncConnection, pending_ref: str, reply: Reply) -> None:
+async def complete_pending(conn: Conn, pending_ref: str, reply: Reply) -> None:
     await repo.complete_pending(conn, pending_ref, reply.status, reply.encoded())
 
 

@@ -10,8 +10,6 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from tender.domain.records import Intent
 from tender.domain.rules import AUTHORIZATION_WINDOW, IntentState, decide
 from tender.domain.status import AutoExpireAction, CaptureMode, Operation, Status
@@ -29,9 +27,10 @@ from tender.service.inputs import (
     dump,
 )
 from tender.service.ledger import state_of
-from tender.service.presenter import present
+from tender.service.presenter import present, present_new
 from tender.service.views import public_view
 from tender.storage import intents as repo
+from tender.storage.db import Conn
 
 MAX_EXPIRY = timedelta(days=90)
 # Every id Tender issues matches this; anything else cannot exist and never reaches the database
@@ -127,7 +126,7 @@ async def create(
     details = {k: v for k, v in wire.items() if k not in _COLUMNS}
     intent_id = new_id("pi", sandbox=account.sandbox)
 
-    async def effect(conn: AsyncConnection) -> Reply:
+    async def effect(conn: Conn) -> Reply:
         intent = await repo.insert_intent(
             conn,
             dict(
@@ -161,7 +160,7 @@ async def create(
             sandbox=account.sandbox,
             now=now,
         )
-        return Reply(200, await present(ctx, conn, intent))
+        return Reply(200, present_new(ctx, intent, account.name))
 
     return await run(ctx, account.id, idem, effect)
 
@@ -177,7 +176,7 @@ def check_id(intent_id: str) -> None:
         raise _not_found(intent_id)
 
 
-async def load_for_update(conn: AsyncConnection, account: Account, intent_id: str) -> Intent:
+async def load_for_update(conn: Conn, account: Account, intent_id: str) -> Intent:
     """The intent, row-locked; NotFound for unknown ids and other accounts' intents alike."""
     check_id(intent_id)
     intent = await repo.get_intent(conn, account.id, intent_id, for_update=True)
@@ -196,7 +195,7 @@ async def get(ctx: Context, account: Account, intent_id: str, return_canceled: b
 
 
 async def set_status(
-    conn: AsyncConnection,
+    conn: Conn,
     account: Account,
     intent: Intent,
     status: Status,
@@ -231,7 +230,7 @@ async def set_status(
 async def change_amount(
     ctx: Context, account: Account, intent_id: str, body: ChangeAmount, idem: IdempotencyKey | None
 ) -> Reply:
-    async def effect(conn: AsyncConnection) -> Reply:
+    async def effect(conn: Conn) -> Reply:
         row = await load_for_update(conn, account, intent_id)
         config = (row.details.get("config") or {}).get("payment") or {}
         if not config.get("customAmountAllowed"):
@@ -268,7 +267,7 @@ async def change_amount(
 async def change_tips(
     ctx: Context, account: Account, intent_id: str, body: ChangeTips, idem: IdempotencyKey | None
 ) -> Reply:
-    async def effect(conn: AsyncConnection) -> Reply:
+    async def effect(conn: Conn) -> Reply:
         row = await load_for_update(conn, account, intent_id)
         config = (row.details.get("config") or {}).get("payment") or {}
         if not config.get("tipsAllowed"):
@@ -292,7 +291,7 @@ async def change_tips(
     return await run(ctx, account.id, idem, effect)
 
 
-async def refresh(ctx: Context, conn: AsyncConnection, intent: Intent) -> Intent:
+async def refresh(ctx: Context, conn: Conn, intent: Intent) -> Intent:
     """A new single-use client session secret for a (locked) payable intent."""
     now = ctx.clock()
     decide(Operation.REFRESH_SECRET, IntentState.of(intent), now)
@@ -302,7 +301,7 @@ async def refresh(ctx: Context, conn: AsyncConnection, intent: Intent) -> Intent
 async def refresh_secret(
     ctx: Context, account: Account, intent_id: str, idem: IdempotencyKey | None
 ) -> Reply:
-    async def effect(conn: AsyncConnection) -> Reply:
+    async def effect(conn: Conn) -> Reply:
         row = await refresh(ctx, conn, await load_for_update(conn, account, intent_id))
         return Reply(200, await present(ctx, conn, row))
 

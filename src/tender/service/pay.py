@@ -15,12 +15,11 @@ expiry and fingerprint.
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tender.domain.records import Attempt, Capture, Intent, Reversal
 from tender.domain.rules import AUTHORIZATION_WINDOW, IntentState, decide
@@ -42,10 +41,10 @@ from tender.service.accounts import account_by_id
 from tender.service.context import Context
 from tender.service.gateway_inputs import CardPayment, WalletPayment, problems_of
 from tender.service.intents import set_status
-from tender.service.ledger import state_of
 from tender.service.phases import call_processor, settle
 from tender.storage import attempts as repo
 from tender.storage import intents as intents_repo
+from tender.storage.db import Conn
 
 WALLET_EXPIRY_YEARS = 3
 _STATE_OF = {
@@ -109,13 +108,14 @@ def card_fields(attempt: Attempt) -> dict[str, Any]:
 
 
 async def resolve_token(
-    ctx: Context, conn: AsyncConnection, token: str
-) -> tuple[Intent, Attempt | None]:
-    """The Created intent ``token`` may pay (row-locked) and its challenge in progress, if any."""
+    ctx: Context, conn: Conn, token: str
+) -> tuple[Intent, list[Attempt], Attempt | None]:
+    """The Created intent ``token`` may pay (row-locked), its open attempts, and the challenge
+    in progress with this token, if any."""
     now = ctx.clock()
     intent = await intents_repo.get_intent_by_secret(conn, token, for_update=True)
-    earlier = await repo.attempts_by_token(conn, hash_token(token)) if token else []
     if intent is None:
+        earlier = await repo.attempts_by_token(conn, hash_token(token)) if token else []
         if any(a.state is AttemptState.SUCCEEDED for a in earlier):
             raise GatewayAnswer(
                 20, "Duplicate transaction: this payment has already been made.",
@@ -135,26 +135,26 @@ async def resolve_token(
         raise GatewayAnswer(
             401, "The access token has expired; refresh the client session secret.", intent.id
         )
-    if any(a.state is AttemptState.PENDING for a in earlier):
+    open_ = await repo.open_attempts(conn, intent.id)
+    mine = [a for a in open_ if a.token_hash == hash_token(token)]
+    if any(a.state is AttemptState.PENDING for a in mine):
         raise GatewayAnswer(
             20, "Duplicate transaction: this payment is already being processed.", intent.id
         )
-    challenged = [a for a in earlier if a.state is AttemptState.CHALLENGED]
-    return intent, (challenged[0] if challenged else None)
+    challenged = [a for a in mine if a.state is AttemptState.CHALLENGED]
+    return intent, open_, (challenged[0] if challenged else None)
 
 
 async def record_authorization(
-    ctx: Context, conn: AsyncConnection, intent: Intent, attempt_id: str, auth: Authorization
+    ctx: Context, conn: Conn, intent: Intent, attempt: Attempt, auth: Authorization
 ) -> tuple[Intent, Attempt, Capture | None]:
-    """Phase 5 of an attempt, under the intent's lock: record the processor's answer (an attempt
-    no longer pending is left as it is) and move the intent. An approved Auto capture mode
-    attempt begins its capture, which the caller then sends (``complete_sale``)."""
-    attempt = await repo.get_attempt(conn, attempt_id)
-    assert attempt is not None
-    if attempt.state is not AttemptState.PENDING:
-        return intent, attempt, None
+    """Phase 5 of an attempt, under the intent's lock: record the processor's answer on the
+    attempt (written pending as ``attempt``; one no longer pending is left as it is) and move
+    the intent. An approved Auto capture mode attempt begins its capture, which the caller then
+    sends (``complete_sale``)."""
+    attempt_id = attempt.id
     now = ctx.clock()
-    account = await account_by_id(conn, intent.account_id)
+    account = await account_by_id(ctx, conn, intent.account_id)
     values: dict[str, Any] = {
         "state": _STATE_OF[auth.outcome].value,
         "status_code": auth.outcome.status_code,
@@ -176,7 +176,9 @@ async def record_authorization(
     if auth.outcome is Outcome.CHALLENGE:  # the token stays held until the cardholder decides
         values.update(otp_code=new_code(), message="3-D Secure authentication required")
         values.pop("completed_at")
-        attempt = await repo.update_attempt(conn, attempt_id, values)
+        if (settled := await repo.settle_attempt(conn, attempt_id, values)) is None:
+            return intent, await _current(conn, attempt_id), None
+        attempt = settled
         event_fields["message"] = "3-D Secure challenge sent to the cardholder"
         intent = await set_status(
             conn, account, intent, Status.CREATED, now,
@@ -185,7 +187,9 @@ async def record_authorization(
         return intent, attempt, None
     if auth.outcome is not Outcome.APPROVED:
         decide(Operation.DECLINE, IntentState.of(intent), now)
-        attempt = await repo.update_attempt(conn, attempt_id, values)
+        if (settled := await repo.settle_attempt(conn, attempt_id, values)) is None:
+            return intent, await _current(conn, attempt_id), None
+        attempt = settled
         intent = await set_status(
             conn, account, intent, Status.CREATED, now,
             event_type=_EVENT_OF[auth.outcome], event_fields=event_fields, client_secret=None,
@@ -197,13 +201,17 @@ async def record_authorization(
         values["release_at"] = now + (
             timedelta(seconds=horizon) if horizon else AUTHORIZATION_WINDOW
         )
-        attempt = await repo.update_attempt(conn, attempt_id, values)
+        if (settled := await repo.settle_attempt(conn, attempt_id, values)) is None:
+            return intent, await _current(conn, attempt_id), None
+        attempt = settled
         intent = await set_status(
             conn, account, intent, new, now, event_fields=event_fields, client_secret=None
         )
         return intent, attempt, None
     # Auto: authorized; now the capture, through the one capture operation.
-    attempt = await repo.update_attempt(conn, attempt_id, values)
+    if (settled := await repo.settle_attempt(conn, attempt_id, values)) is None:
+        return intent, await _current(conn, attempt_id), None
+    attempt = settled
     intent = await intents_repo.update_intent(
         conn, intent, dict(client_secret=None, updated_at=now)
     )
@@ -216,7 +224,7 @@ async def record_authorization(
 
 async def settle_sale(
     ctx: Context,
-    conn: AsyncConnection,
+    conn: Conn,
     intent: Intent,
     attempt_id: str,
     capture_id: str,
@@ -225,7 +233,7 @@ async def settle_sale(
     """Phase 5 of an Auto payment's capture, under the intent's lock. A capture that did not
     succeed fails the attempt (the customer was not charged) and begins the release of its
     authorization, which the caller then sends."""
-    account = await account_by_id(conn, intent.account_id)
+    account = await account_by_id(ctx, conn, intent.account_id)
     attempt = await repo.get_attempt(conn, attempt_id)
     assert attempt is not None
     fields = {
@@ -288,14 +296,20 @@ async def send_release(
     )
     async with ctx.db.transaction() as conn:
         intent = await _lock(conn, intent_id)
-        account = await account_by_id(conn, intent.account_id)
+        account = await account_by_id(ctx, conn, intent.account_id)
         await settle(
             ctx, conn, account, intent, MovementKind.REVERSAL, release.id, answer,
             operation=Operation.RELEASE_FAILED_SALE,
         )  # fmt: skip
 
 
-async def _lock(conn: AsyncConnection, intent_id: str) -> Intent:
+async def _current(conn: Conn, attempt_id: str) -> Attempt:
+    attempt = await repo.get_attempt(conn, attempt_id)
+    assert attempt is not None
+    return attempt
+
+
+async def _lock(conn: Conn, intent_id: str) -> Intent:
     intent = await intents_repo.get_intent_any_account(conn, intent_id, for_update=True)
     assert intent is not None
     return intent
@@ -311,7 +325,7 @@ async def authorize_and_finish(
         return attempt  # still pending: the recovery job settles it
     async with ctx.db.transaction() as conn:
         intent = await _lock(conn, intent_id)
-        intent, attempt, sale = await record_authorization(ctx, conn, intent, attempt.id, auth)
+        intent, attempt, sale = await record_authorization(ctx, conn, intent, attempt, auth)
     if sale is not None:
         attempt = await complete_sale(ctx, intent_id, attempt, sale)
     return attempt
@@ -342,7 +356,7 @@ async def _attempt(
 ) -> dict[str, Any]:
     try:
         async with ctx.db.transaction() as conn:
-            intent, challenged = await resolve_token(ctx, conn, token)
+            intent, open_, challenged = await resolve_token(ctx, conn, token)
             if challenged is not None:  # the token is held by the challenge in progress
                 return attempt_answer(ctx, challenged)
             now = ctx.clock()
@@ -350,14 +364,15 @@ async def _attempt(
                 card = card_of(now)
             except CardInvalid as exc:
                 return answer(400, exc.message, intent.id)
-            state, _ = await state_of(conn, intent)
+            pending = any(a.state is AttemptState.PENDING for a in open_)
+            state = replace(IntentState.of(intent), pending_attempt=pending)
             try:
                 decide(Operation.PAY, state, now)
             except StateConflict:  # another token's attempt is at the processor
                 raise GatewayAnswer(
                     20, "Duplicate transaction: a payment is already being processed.", intent.id
                 ) from None
-            account = await account_by_id(conn, intent.account_id)
+            account = await account_by_id(ctx, conn, intent.account_id)
             attempt = await repo.insert_attempt(
                 conn,
                 dict(
@@ -371,9 +386,11 @@ async def _attempt(
                     processor_data={}, created_at=now,
                 ),
             )  # fmt: skip
-            intent = await intents_repo.update_intent(
-                conn, intent, dict(details=_merged_details(intent, body), updated_at=now)
-            )
+            details = _merged_details(intent, body)
+            if details != intent.details:
+                intent = await intents_repo.update_intent(
+                    conn, intent, dict(details=details, updated_at=now)
+                )
     except GatewayAnswer as exc:
         return exc.body()
     sale = intent.capture_mode is CaptureMode.AUTO

@@ -20,22 +20,23 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from tender.domain.records import Intent, Movement
 from tender.domain.rules import IntentState
 from tender.domain.status import MovementKind, MovementStatus, Operation, target
+from tender.ids import new_id
 from tender.processor import protocol
 from tender.processor.protocol import Outcome
 from tender.service.accounts import Account
 from tender.service.context import Context
-from tender.service.idempotency import IdempotencyKey, Reply, claim, complete, wait_for
+from tender.service.idempotency import IdempotencyKey, Reply, claim, complete
 from tender.service.intents import load_for_update, set_status
 from tender.service.ledger import state_of
 from tender.storage import intents as intents_repo
 from tender.storage import movements as movements_repo
+from tender.storage.db import Conn
 
 log = logging.getLogger("tender.processor")
+PREFIX = {MovementKind.CAPTURE: "cp", MovementKind.REFUND: "rfnd", MovementKind.REVERSAL: "rvs"}
 T = TypeVar("T")
 P = TypeVar("P")
 
@@ -112,18 +113,18 @@ async def run(
     account: Account,
     idem: IdempotencyKey | None,
     *,
-    begin: Callable[[AsyncConnection], Awaitable[P]],
-    ref: Callable[[P], str],
+    ref: str,
+    begin: Callable[[Conn], Awaitable[P]],
     call: Callable[[P], Awaitable[T]],
-    finish: Callable[[AsyncConnection, P, T | None], Awaitable[Finished]],
+    finish: Callable[[Conn, P, T | None], Awaitable[Finished]],
 ) -> Reply:
-    """Run the phases: ``begin`` (2–3, one transaction), ``call`` (4), ``finish`` (5)."""
+    """Run the phases: ``begin`` (2–3, one transaction) writes the row ``ref`` pending,
+    ``call`` (4), ``finish`` (5)."""
     async with ctx.db.transaction() as conn:
-        if idem is not None and (replay := await claim(ctx, conn, account.id, idem)):
+        if idem is not None and (replay := await claim(ctx, conn, account.id, idem, ref)):
             return replay
         pending = await begin(conn)
-        await wait_for(conn, account.id, idem, ref(pending))
-    answer = await call_processor(ctx, ref(pending), lambda: call(pending))
+    answer = await call_processor(ctx, ref, lambda: call(pending))
     async with ctx.db.transaction() as conn:
         done = await finish(conn, pending, answer)
         if done.settled:
@@ -133,7 +134,7 @@ async def run(
 
 async def settle(
     ctx: Context,
-    conn: AsyncConnection,
+    conn: Conn,
     account: Account,
     intent: Intent,
     kind: MovementKind,
@@ -149,13 +150,13 @@ async def settle(
     (by recovery, or by a racing request) is left as it is; ``answer`` None leaves it pending. A
     declined or failed movement changes no status and no amount: it is recorded, and listed in
     ``paymentEvents`` (unless ``announce_failure`` is off: its caller reports it)."""
-    found = await movements_repo.get_movement(conn, kind, movement_id)
-    assert found is not None
-    if found.status is not MovementStatus.PENDING or answer is None:
+    if answer is None:
+        found = await movements_repo.get_movement(conn, kind, movement_id)
+        assert found is not None
         return intent, found
     now = ctx.clock()
     status = MOVEMENT_STATUS[answer.outcome]
-    movement = await movements_repo.settle_movement(
+    settled = await movements_repo.settle_movement(
         conn,
         kind,
         movement_id,
@@ -163,6 +164,11 @@ async def settle(
         message=answer.message,
         transaction_id=answer.transaction_id,
     )
+    if settled is None:  # no longer pending: settled meanwhile, left as it is
+        found = await movements_repo.get_movement(conn, kind, movement_id)
+        assert found is not None
+        return intent, found
+    movement = settled
     fields = {"transaction_id": answer.transaction_id, "message": answer.message}
     fields |= event_fields or {}
     if status is MovementStatus.SUCCESSFUL:
@@ -179,7 +185,7 @@ async def settle(
     return intent, movement
 
 
-Begin = Callable[[AsyncConnection, Intent, IntentState], Awaitable[Movement]]
+Begin = Callable[[Conn, Intent, IntentState, str], Awaitable[Movement]]
 Send = Callable[[dict[str, Any], Movement], Awaitable[protocol.Movement]]
 
 
@@ -196,20 +202,21 @@ async def run_movement(
     reply: Callable[[Movement, Intent], Reply],
 ) -> Reply:
     """A capture, refund or reversal asked for through the API, phase by phase: ``begin``
-    writes the pending movement, ``send`` asks the processor (with the authorization's
-    ``processor_data``), ``reply`` says how it ended."""
+    writes the pending movement (with the id it is given), ``send`` asks the processor (with
+    the authorization's ``processor_data``), ``reply`` says how it ended."""
+    movement_id = new_id(PREFIX[kind], sandbox=account.sandbox)
 
-    async def start(conn: AsyncConnection) -> tuple[Movement, dict[str, Any]]:
+    async def start(conn: Conn) -> tuple[Movement, dict[str, Any]]:
         intent = await load_for_update(conn, account, intent_id)
         state, ledger = await state_of(conn, intent)
-        pending = await begin(conn, intent, state)
+        pending = await begin(conn, intent, state, movement_id)
         return pending, ledger.authorization.processor_data if ledger.authorization else {}
 
     async def call(started: tuple[Movement, dict[str, Any]]) -> protocol.Movement:
         return await send(started[1], started[0])
 
     async def finish(
-        conn: AsyncConnection,
+        conn: Conn,
         started: tuple[Movement, dict[str, Any]],
         answer: protocol.Movement | None,
     ) -> Finished:
@@ -220,6 +227,4 @@ async def run_movement(
         )
         return Finished(reply(movement, intent), movement.status is not MovementStatus.PENDING)
 
-    return await run(
-        ctx, account, idem, begin=start, ref=lambda s: s[0].id, call=call, finish=finish
-    )
+    return await run(ctx, account, idem, ref=movement_id, begin=start, call=call, finish=finish)

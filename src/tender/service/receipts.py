@@ -4,14 +4,13 @@ Tender sends no e-mail itself: it emits ``payment_intent.send-receipt`` (with th
 ``data.emails``) to the merchant's webhooks, in the same transaction, for them to act on.
 """
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from tender.service import events
 from tender.service.accounts import Account
 from tender.service.context import Context
 from tender.service.idempotency import IdempotencyKey, Reply, run
 from tender.service.intents import load_for_update
 from tender.service.webhook_inputs import SendReceipt
+from tender.storage.db import Conn
 
 
 async def send_receipt(
@@ -23,7 +22,7 @@ async def send_receipt(
 ) -> Reply:
     emails = list(dict.fromkeys(body.emails))
 
-    async def effect(conn: AsyncConnection) -> Reply:
+    async def effect(conn: Conn) -> Reply:
         row = await load_for_update(conn, account, intent_id)
         await events.emit(
             conn,

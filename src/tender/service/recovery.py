@@ -90,7 +90,7 @@ async def recover_attempt(ctx: Context, attempt_id: str) -> bool:
     async with ctx.db.transaction() as conn:
         intent = await intents_repo.get_intent_any_account(conn, attempt.intent_id, for_update=True)
         assert intent is not None
-        intent, attempt, sale = await record_authorization(ctx, conn, intent, attempt_id, found)
+        intent, attempt, sale = await record_authorization(ctx, conn, intent, attempt, found)
     if sale is not None:
         await complete_sale(ctx, intent.id, attempt, sale)
     log.info("recovered attempt %s: %s", attempt_id, attempt.state)
@@ -118,7 +118,7 @@ async def recover_movement(ctx: Context, kind: MovementKind, movement_id: str) -
                 ctx, conn, intent, won.id, movement_id, answer
             )
         else:
-            account = await account_by_id(conn, intent.account_id)
+            account = await account_by_id(ctx, conn, intent.account_id)
             intent, settled = await settle(
                 ctx, conn, account, intent, kind, movement_id, answer,
                 operation=module.operation_of(pending),

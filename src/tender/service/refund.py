@@ -13,14 +13,12 @@ key on another intent is another refund.
 from typing import Annotated, Any
 
 from pydantic import Field
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tender.domain.money import MAX_AMOUNT
 from tender.domain.records import Intent, Movement, Refund
 from tender.domain.rules import IntentState, decide
 from tender.domain.status import MovementKind, MovementStatus, Operation
 from tender.errors import InvalidRequest, NotFound
-from tender.ids import new_id
 from tender.processor import protocol
 from tender.service.accounts import Account
 from tender.service.context import Context
@@ -30,6 +28,7 @@ from tender.service.intents import check_id
 from tender.service.phases import movement_reply, run_movement
 from tender.service.views import timestamp
 from tender.storage import movements as repo
+from tender.storage.db import Conn
 
 Amount = Annotated[int, Field(strict=True, ge=1, le=MAX_AMOUNT)]
 
@@ -79,14 +78,14 @@ async def refund(
         )
     check_id(intent_id)
 
-    async def start(conn: AsyncConnection, intent: Intent, state: IntentState) -> Movement:
+    async def start(conn: Conn, intent: Intent, state: IntentState, refund_id: str) -> Movement:
         now = ctx.clock()
         decide(Operation.REFUND, state, now, body.amount)
         return await repo.insert_movement(
             conn,
             MovementKind.REFUND,
             dict(
-                id=new_id("rfnd", sandbox=account.sandbox),
+                id=refund_id,
                 intent_id=intent.id,
                 amount=body.amount,
                 status=MovementStatus.PENDING.value,

@@ -9,8 +9,6 @@ reversal stays on record as such and leaves the intent as it was.
 
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from tender.domain.records import Intent, Movement, Reversal
 from tender.domain.rules import IntentState, decide
 from tender.domain.status import CaptureMode, MovementKind, MovementStatus, Operation, Status
@@ -21,6 +19,7 @@ from tender.service.context import Context
 from tender.service.idempotency import IdempotencyKey, Reply
 from tender.service.phases import movement_reply, run_movement
 from tender.storage import movements as repo
+from tender.storage.db import Conn
 
 OPERATION = {
     "requested": Operation.REVERSE,
@@ -36,13 +35,14 @@ def operation_of(reversal: Movement) -> Operation:
 
 async def begin(
     ctx: Context,
-    conn: AsyncConnection,
+    conn: Conn,
     account: Account,
     intent: Intent,
     state: IntentState,
     *,
     reason: str = "requested",
     amount: int | None = None,
+    reversal_id: str | None = None,
 ) -> Reversal:
     """Phase 3, in the caller's transaction holding the intent's lock: decide, then write the
     reversal ``Pending``. The amount is the whole authorization (Manual) or the same-day Auto
@@ -56,7 +56,7 @@ async def begin(
         conn,
         MovementKind.REVERSAL,
         dict(
-            id=new_id("rvs", sandbox=account.sandbox),
+            id=reversal_id or new_id("rvs", sandbox=account.sandbox),
             intent_id=intent.id,
             amount=amount,
             status=MovementStatus.PENDING.value,
@@ -85,8 +85,8 @@ async def reverse(
 ) -> Reply:
     """``POST /payment-intents/{id}/reversal``."""
 
-    async def start(conn: AsyncConnection, intent: Intent, state: IntentState) -> Movement:
-        return await begin(ctx, conn, account, intent, state)
+    async def start(conn: Conn, intent: Intent, state: IntentState, reversal_id: str) -> Movement:
+        return await begin(ctx, conn, account, intent, state, reversal_id=reversal_id)
 
     return await run_movement(
         ctx,

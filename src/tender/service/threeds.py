@@ -43,7 +43,7 @@ async def challenge(ctx: Context, attempt_id: str, error: str | None = None) -> 
             raise NotFound(f"No 3-D Secure challenge with id {attempt_id}.")
         intent = await intents_repo.get_intent_any_account(conn, attempt.intent_id)
         assert intent is not None
-        account = await account_by_id(conn, intent.account_id)
+        account = await account_by_id(ctx, conn, intent.account_id)
         merchant = (intent.details.get("config") or {}).get("tradingName") or account.name
         pending = attempt.state is AttemptState.CHALLENGED
         return Challenge(

@@ -4,7 +4,6 @@ and the account's event stream that ``tender listen`` follows."""
 from typing import Any
 
 from sqlalchemy import Row
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tender.errors import InvalidRequest, NotFound
 from tender.ids import new_id
@@ -14,6 +13,7 @@ from tender.service.idempotency import IdempotencyKey, Reply, run
 from tender.service.views import timestamp
 from tender.storage import deliveries as repo
 from tender.storage import webhooks as subscriptions
+from tender.storage.db import Conn
 
 STATUSES = (repo.PENDING, repo.DELIVERED, repo.FAILED, repo.CANCELED)
 MAX_LIMIT = 100
@@ -54,7 +54,7 @@ def present_delivery(row: Row, attempts: list[Row] | None = None) -> dict[str, A
     return body
 
 
-async def _subscription(conn: AsyncConnection, account: Account, subscription_id: str) -> Row:
+async def _subscription(conn: Conn, account: Account, subscription_id: str) -> Row:
     row = await subscriptions.get_subscription_any_state(conn, account.id, subscription_id)
     if row is None:
         raise NotFound(f"No webhook subscription with id {subscription_id}.")
@@ -113,7 +113,7 @@ async def redeliver(
     """Send the delivery's event again as soon as a dispatcher is free, with a fresh retry
     budget; the same event ``id`` is sent, so receivers can de-duplicate."""
 
-    async def effect(conn: AsyncConnection) -> Reply:
+    async def effect(conn: Conn) -> Reply:
         sub = await subscriptions.get_subscription(conn, account.id, subscription_id)
         if sub is None:
             raise NotFound(f"No webhook subscription with id {subscription_id}.")
@@ -138,7 +138,7 @@ async def send_event(
     """(Re)send any event of the account to a subscription, whether or not it was sent to it
     before (for example, an event from before the subscription existed)."""
 
-    async def effect(conn: AsyncConnection) -> Reply:
+    async def effect(conn: Conn) -> Reply:
         sub = await subscriptions.get_subscription(conn, account.id, subscription_id)
         if sub is None:
             raise NotFound(f"No webhook subscription with id {subscription_id}.")

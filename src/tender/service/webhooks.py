@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Row
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tender.errors import Conflict, InvalidRequest, NotFound
 from tender.ids import new_id
@@ -22,6 +21,7 @@ from tender.service.views import timestamp
 from tender.service.webhook_inputs import CreateWebhook, UpdateWebhook
 from tender.storage import deliveries as delivery_repo
 from tender.storage import webhooks as repo
+from tender.storage.db import Conn
 from tender.webhooks.targets import check_url
 
 ALL_EVENTS = frozenset(name for names in events.CATALOGUE.values() for name in names)
@@ -77,14 +77,14 @@ def present(row: Row, secret_rows: Sequence[Row]) -> dict[str, Any]:
     }
 
 
-async def _present_one(conn: AsyncConnection, account: Account, subscription_id: str) -> Any:
+async def _present_one(conn: Conn, account: Account, subscription_id: str) -> Any:
     row = await repo.get_subscription(conn, account.id, subscription_id)
     assert row is not None
     return present(row, await repo.secrets_of(conn, [row.id]))
 
 
 async def _load(
-    conn: AsyncConnection, account: Account, subscription_id: str, *, for_update: bool = True
+    conn: Conn, account: Account, subscription_id: str, *, for_update: bool = True
 ) -> Row:
     row = await repo.get_subscription(conn, account.id, subscription_id, for_update=for_update)
     if row is None:
@@ -100,7 +100,7 @@ async def create(
     subscription_id = new_id("ws", sandbox=account.sandbox)
     secret_id = new_id("sc", sandbox=account.sandbox)
 
-    async def effect(conn: AsyncConnection) -> Reply:
+    async def effect(conn: Conn) -> Reply:
         now = ctx.clock()
         await repo.insert_subscription(
             conn,
@@ -155,7 +155,7 @@ async def update(
     if "description" in body.model_fields_set:
         values["description"] = body.description
 
-    async def effect(conn: AsyncConnection) -> Reply:
+    async def effect(conn: Conn) -> Reply:
         await _load(conn, account, subscription_id)
         if values:
             await repo.update_subscription(
@@ -169,7 +169,7 @@ async def update(
 async def delete(
     ctx: Context, account: Account, subscription_id: str, idem: IdempotencyKey | None
 ) -> Reply:
-    async def effect(conn: AsyncConnection) -> Reply:
+    async def effect(conn: Conn) -> Reply:
         await _load(conn, account, subscription_id)
         now = ctx.clock()
         await repo.update_subscription(conn, subscription_id, dict(deleted_at=now, updated_at=now))
@@ -182,7 +182,7 @@ async def delete(
 # --- secrets ----------------------------------------------------------------------------------
 
 
-async def _secrets_body(conn: AsyncConnection, subscription_id: str) -> dict[str, Any]:
+async def _secrets_body(conn: Conn, subscription_id: str) -> dict[str, Any]:
     rows = await repo.secrets_of(conn, [subscription_id])
     return {"id": subscription_id, "secrets": [present_secret(r) for r in rows]}
 
@@ -199,7 +199,7 @@ async def add_secret(
     """A new, inactive secret: deliveries keep using the active one until it is activated."""
     secret_id = new_id("sc", sandbox=account.sandbox)
 
-    async def effect(conn: AsyncConnection) -> Reply:
+    async def effect(conn: Conn) -> Reply:
         await _load(conn, account, subscription_id)
         if len(await repo.secrets_of(conn, [subscription_id])) >= 5:
             raise Conflict("A subscription has at most 5 secrets; delete an inactive one first.")
@@ -216,7 +216,7 @@ async def add_secret(
     return await run(ctx, account.id, idem, effect)
 
 
-async def _load_secret(conn: AsyncConnection, subscription_id: str, secret_id: str) -> Row:
+async def _load_secret(conn: Conn, subscription_id: str, secret_id: str) -> Row:
     for row in await repo.secrets_of(conn, [subscription_id]):
         if row.id == secret_id:
             return row
@@ -232,7 +232,7 @@ async def activate_secret(
 ) -> Reply:
     """Sign every delivery from now on with ``secret_id`` (the others become inactive)."""
 
-    async def effect(conn: AsyncConnection) -> Reply:
+    async def effect(conn: Conn) -> Reply:
         await _load(conn, account, subscription_id)
         await _load_secret(conn, subscription_id, secret_id)
         await repo.activate_secret(conn, subscription_id, secret_id)
@@ -248,7 +248,7 @@ async def delete_secret(
     secret_id: str,
     idem: IdempotencyKey | None,
 ) -> Reply:
-    async def effect(conn: AsyncConnection) -> Reply:
+    async def effect(conn: Conn) -> Reply:
         await _load(conn, account, subscription_id)
         secret = await _load_secret(conn, subscription_id, secret_id)
         if secret.is_active:

@@ -1,15 +1,14 @@
 """Payment attempts (card and wallet): one row per attempt, updated as it moves from
 ``pending`` to its answer. No card number, no CVV."""
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Row, and_, insert, select, update
 
 from tender.domain.records import Attempt
 from tender.domain.status import AttemptState, Status
+from tender.storage.db import Conn
 from tender.storage.tables import payment_attempts, payment_intents
 
 A = payment_attempts
@@ -21,36 +20,48 @@ def attempt_of(row: Row[Any]) -> Attempt:
     return Attempt(**values)
 
 
-async def insert_attempt(conn: AsyncConnection, values: dict[str, Any]) -> Attempt:
+async def insert_attempt(conn: Conn, values: dict[str, Any]) -> Attempt:
     return attempt_of((await conn.execute(insert(A).values(**values).returning(*A.c))).one())
 
 
-async def update_attempt(conn: AsyncConnection, attempt_id: str, values: dict[str, Any]) -> Attempt:
+async def update_attempt(conn: Conn, attempt_id: str, values: dict[str, Any]) -> Attempt:
     query = update(A).where(A.c.id == attempt_id).values(**values).returning(*A.c)
     return attempt_of((await conn.execute(query)).one())
 
 
-async def get_attempt(conn: AsyncConnection, attempt_id: str) -> Attempt | None:
+async def settle_attempt(conn: Conn, attempt_id: str, values: dict[str, Any]) -> Attempt | None:
+    """Apply ``values`` to an attempt still pending (None if it is not any more)."""
+    query = (
+        update(A)
+        .where(A.c.id == attempt_id, A.c.state == AttemptState.PENDING.value)
+        .values(**values)
+        .returning(*A.c)
+    )
+    row = (await conn.execute(query)).first()
+    return attempt_of(row) if row is not None else None
+
+
+async def get_attempt(conn: Conn, attempt_id: str) -> Attempt | None:
     row = (await conn.execute(select(A).where(A.c.id == attempt_id))).first()
     return attempt_of(row) if row is not None else None
 
 
-async def attempts_by_token(conn: AsyncConnection, token_hash: str) -> list[Attempt]:
+async def attempts_by_token(conn: Conn, token_hash: str) -> list[Attempt]:
     """Attempts made with a client session secret, newest first."""
     query = select(A).where(A.c.token_hash == token_hash).order_by(A.c.created_at.desc())
     return [attempt_of(row) for row in await conn.execute(query)]
 
 
-async def list_attempts(conn: AsyncConnection, intent_ids: Sequence[str]) -> list[Attempt]:
-    """The intents' attempts that count for their ledgers: answered or still pending."""
+async def open_attempts(conn: Conn, intent_id: str) -> list[Attempt]:
+    """The intent's attempts still open: pending at the processor, or challenged."""
     query = select(A).where(
-        A.c.intent_id.in_(list(intent_ids)),
-        or_(A.c.completed_at.is_not(None), A.c.state == AttemptState.PENDING.value),
+        A.c.intent_id == intent_id,
+        A.c.state.in_([AttemptState.PENDING.value, AttemptState.CHALLENGED.value]),
     )
     return [attempt_of(row) for row in await conn.execute(query)]
 
 
-async def pending_attempts(conn: AsyncConnection, older_than: datetime, limit: int) -> list[str]:
+async def pending_attempts(conn: Conn, older_than: datetime, limit: int) -> list[str]:
     """Ids of attempts still waiting for the processor's answer, oldest first."""
     query = (
         select(A.c.id)
@@ -61,7 +72,7 @@ async def pending_attempts(conn: AsyncConnection, older_than: datetime, limit: i
     return [row[0] for row in await conn.execute(query)]
 
 
-async def due_authorizations(conn: AsyncConnection, now: datetime, limit: int) -> list[str]:
+async def due_authorizations(conn: Conn, now: datetime, limit: int) -> list[str]:
     """Authorized (Manual) intents whose authorization has reached its release time."""
     T = payment_intents
     query = (

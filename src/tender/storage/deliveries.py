@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, exists, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from tender.storage.db import Conn
 from tender.storage.tables import (
     accounts,
     outbox_events,
@@ -39,18 +39,18 @@ def _not_fanned_out() -> Any:
     return ~exists(marker)
 
 
-async def fanout_low_water(conn: AsyncConnection) -> int:
+async def fanout_low_water(conn: Conn) -> int:
     query = select(webhook_cursors.c.seq).where(webhook_cursors.c.name == FANOUT)
     return int((await conn.execute(query)).scalar() or 0)
 
 
-async def events_to_fan_out(conn: AsyncConnection, low_water: int, limit: int) -> Sequence[Row]:
+async def events_to_fan_out(conn: Conn, low_water: int, limit: int) -> Sequence[Row]:
     """Outbox events above the low-water mark not yet turned into deliveries, oldest first."""
     query = select(E).where(E.c.seq > low_water, _not_fanned_out()).order_by(E.c.seq).limit(limit)
     return (await conn.execute(query)).all()
 
 
-async def advance_low_water(conn: AsyncConnection, low_water: int, settled: datetime) -> None:
+async def advance_low_water(conn: Conn, low_water: int, settled: datetime) -> None:
     """Raise the mark over events written before ``settled`` once all below are fanned out.
 
     Sequence values are not committed in order on PostgreSQL: an event can become visible after
@@ -74,16 +74,16 @@ async def advance_low_water(conn: AsyncConnection, low_water: int, settled: date
         )
 
 
-async def mark_fanned_out(conn: AsyncConnection, seq: int, now: datetime) -> None:
+async def mark_fanned_out(conn: Conn, seq: int, now: datetime) -> None:
     await insert_ignore(conn, webhook_fanouts, {"seq": seq, "created_at": now}, ["seq"])
 
 
-async def insert_delivery(conn: AsyncConnection, values: dict[str, Any]) -> bool:
+async def insert_delivery(conn: Conn, values: dict[str, Any]) -> bool:
     return await insert_ignore(conn, D, values, ["event_seq", "subscription_id"])
 
 
 async def claim_due(
-    conn: AsyncConnection, *, now: datetime, limit: int, lease_until: datetime, token: str
+    conn: Conn, *, now: datetime, limit: int, lease_until: datetime, token: str
 ) -> list[str]:
     """Lease up to ``limit`` due deliveries to ``token``; returns their ids."""
     earlier = D.alias("earlier")
@@ -115,7 +115,7 @@ async def claim_due(
     return ids
 
 
-async def claimed(conn: AsyncConnection, ids: Sequence[str]) -> Sequence[Row]:
+async def claimed(conn: Conn, ids: Sequence[str]) -> Sequence[Row]:
     """What the sender needs for each claimed delivery, in event order."""
     query = (
         select(
@@ -137,13 +137,11 @@ async def claimed(conn: AsyncConnection, ids: Sequence[str]) -> Sequence[Row]:
     return (await conn.execute(query)).all()
 
 
-async def record_attempt(conn: AsyncConnection, values: dict[str, Any]) -> None:
+async def record_attempt(conn: Conn, values: dict[str, Any]) -> None:
     await conn.execute(insert(A).values(**values))
 
 
-async def finish(
-    conn: AsyncConnection, delivery_id: str, token: str, values: dict[str, Any]
-) -> bool:
+async def finish(conn: Conn, delivery_id: str, token: str, values: dict[str, Any]) -> bool:
     """Apply the attempt's result if the lease is still ours; False if it was lost."""
     result = await conn.execute(
         update(D)
@@ -153,7 +151,7 @@ async def finish(
     return result.rowcount == 1
 
 
-async def cancel_pending(conn: AsyncConnection, subscription_id: str, now: datetime) -> None:
+async def cancel_pending(conn: Conn, subscription_id: str, now: datetime) -> None:
     await conn.execute(
         update(D)
         .where(D.c.subscription_id == subscription_id, D.c.status == PENDING)
@@ -171,7 +169,7 @@ _LOG_COLUMNS = (
 
 
 async def list_deliveries(
-    conn: AsyncConnection,
+    conn: Conn,
     subscription_id: str,
     *,
     status: str | None,
@@ -193,7 +191,7 @@ async def list_deliveries(
 
 
 async def get_delivery(
-    conn: AsyncConnection, subscription_id: str, delivery_id: str, *, for_update: bool = False
+    conn: Conn, subscription_id: str, delivery_id: str, *, for_update: bool = False
 ) -> Row | None:
     query = (
         select(*_LOG_COLUMNS)
@@ -205,7 +203,7 @@ async def get_delivery(
     return (await conn.execute(query)).first()
 
 
-async def deliveries_of_event(conn: AsyncConnection, seq: int) -> Sequence[Row]:
+async def deliveries_of_event(conn: Conn, seq: int) -> Sequence[Row]:
     query = (
         select(*_LOG_COLUMNS)
         .join(E, E.c.seq == D.c.event_seq)
@@ -215,12 +213,12 @@ async def deliveries_of_event(conn: AsyncConnection, seq: int) -> Sequence[Row]:
     return (await conn.execute(query)).all()
 
 
-async def attempts_of(conn: AsyncConnection, delivery_ids: Sequence[str]) -> Sequence[Row]:
+async def attempts_of(conn: Conn, delivery_ids: Sequence[str]) -> Sequence[Row]:
     query = select(A).where(A.c.delivery_id.in_(list(delivery_ids))).order_by(A.c.number, A.c.id)
     return (await conn.execute(query)).all()
 
 
-async def reschedule(conn: AsyncConnection, delivery_id: str, now: datetime) -> None:
+async def reschedule(conn: Conn, delivery_id: str, now: datetime) -> None:
     """Send again now, with a fresh retry budget (redelivery on demand)."""
     await conn.execute(
         update(D)
@@ -229,14 +227,12 @@ async def reschedule(conn: AsyncConnection, delivery_id: str, now: datetime) -> 
     )
 
 
-async def get_event(conn: AsyncConnection, account_id: str, event_id: str) -> Row | None:
+async def get_event(conn: Conn, account_id: str, event_id: str) -> Row | None:
     query = select(E).where(E.c.id == event_id, E.c.account_id == account_id)
     return (await conn.execute(query)).first()
 
 
-async def events_after(
-    conn: AsyncConnection, account_id: str, after_seq: int, limit: int
-) -> Sequence[Row]:
+async def events_after(conn: Conn, account_id: str, after_seq: int, limit: int) -> Sequence[Row]:
     query = (
         select(E)
         .where(E.c.account_id == account_id, E.c.seq > after_seq)
@@ -246,6 +242,6 @@ async def events_after(
     return (await conn.execute(query)).all()
 
 
-async def last_seq(conn: AsyncConnection, account_id: str) -> int:
+async def last_seq(conn: Conn, account_id: str) -> int:
     query = select(func.coalesce(func.max(E.c.seq), 0)).where(E.c.account_id == account_id)
     return int((await conn.execute(query)).scalar_one())

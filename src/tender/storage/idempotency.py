@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from tender.storage.db import Conn
 from tender.storage.tables import idempotency_keys
 from tender.storage.upsert import insert_ignore
 
@@ -33,7 +33,7 @@ class Claim:
 
 
 async def claim(
-    conn: AsyncConnection,
+    conn: Conn,
     account_id: str,
     key: str,
     request_hash: str,
@@ -41,15 +41,17 @@ async def claim(
     now: datetime,
     lease: timedelta,
     ttl: timedelta,
+    pending_ref: str | None = None,
 ) -> Claim:
-    """Claim ``key`` for this request, or say why not. The caller's transaction commits it."""
+    """Claim ``key`` for this request, or say why not. The caller's transaction commits it.
+    ``pending_ref`` names the attempt or movement the request is about to write pending."""
     values = dict(
         request_hash=request_hash,
         state="in_flight",
         response_status=None,
         response_body=None,
-        locked_until=now + lease,
-        pending_ref=None,
+        locked_until=None if pending_ref else now + lease,
+        pending_ref=pending_ref,
         created_at=now,
     )
     where = (T.c.account_id == account_id, T.c.key == key)
@@ -75,16 +77,15 @@ async def claim(
     if row.pending_ref is not None or (row.locked_until and row.locked_until > now):
         return Claim(ClaimResult.IN_FLIGHT)
     # The request that held the lease died before committing anything: take it over.
-    await conn.execute(update(T).where(*where).values(locked_until=now + lease))
+    takeover = {"locked_until": None if pending_ref else now + lease, "pending_ref": pending_ref}
+    await conn.execute(update(T).where(*where).values(**takeover))
     return Claim(ClaimResult.CLAIMED)
 
 
 _DONE = {"state": "done", "locked_until": None, "pending_ref": None}
 
 
-async def complete(
-    conn: AsyncConnection, account_id: str, key: str, status: int, body: str
-) -> None:
+async def complete(conn: Conn, account_id: str, key: str, status: int, body: str) -> None:
     await conn.execute(
         update(T)
         .where(T.c.account_id == account_id, T.c.key == key)
@@ -92,16 +93,7 @@ async def complete(
     )
 
 
-async def wait_for(conn: AsyncConnection, account_id: str, key: str, pending_ref: str) -> None:
-    """Leave the claimed key in flight until ``pending_ref`` has an outcome."""
-    await conn.execute(
-        update(T)
-        .where(T.c.account_id == account_id, T.c.key == key)
-        .values(pending_ref=pending_ref, locked_until=None)
-    )
-
-
-async def complete_pending(conn: AsyncConnection, pending_ref: str, status: int, body: str) -> None:
+async def complete_pending(conn: Conn, pending_ref: str, status: int, body: str) -> None:
     """Complete whichever key waits for ``pending_ref`` (recovery does not know the key)."""
     await conn.execute(
         update(T)
@@ -110,6 +102,6 @@ async def complete_pending(conn: AsyncConnection, pending_ref: str, status: int,
     )
 
 
-async def purge(conn: AsyncConnection, older_than: datetime) -> int:
+async def purge(conn: Conn, older_than: datetime) -> int:
     result = await conn.execute(delete(T).where(T.c.created_at < older_than))
     return result.rowcount or 0

@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, and_, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
 
 from tender.domain.records import Intent, PaymentEvent
 from tender.domain.status import CaptureMode, Status
+from tender.storage.db import Conn
 from tender.storage.tables import payment_events, payment_intents
 
 T = payment_intents
@@ -23,20 +23,20 @@ def intent_of(row: Row[Any]) -> Intent:
     return Intent(**values)
 
 
-async def _one(conn: AsyncConnection, query: Select[Any], for_update: bool) -> Intent | None:
+async def _one(conn: Conn, query: Select[Any], for_update: bool) -> Intent | None:
     if for_update:
         query = query.with_for_update()
     row = (await conn.execute(query)).first()
     return intent_of(row) if row is not None else None
 
 
-async def insert_intent(conn: AsyncConnection, values: dict[str, Any]) -> Intent:
+async def insert_intent(conn: Conn, values: dict[str, Any]) -> Intent:
     row = (await conn.execute(insert(T).values(**values).returning(*T.c))).one()
     return intent_of(row)
 
 
 async def get_intent(
-    conn: AsyncConnection, account_id: str, intent_id: str, *, for_update: bool = False
+    conn: Conn, account_id: str, intent_id: str, *, for_update: bool = False
 ) -> Intent | None:
     """The intent if it belongs to ``account_id``; ``for_update`` takes its row lock."""
     query = select(T).where(T.c.id == intent_id, T.c.account_id == account_id)
@@ -44,19 +44,19 @@ async def get_intent(
 
 
 async def get_intent_any_account(
-    conn: AsyncConnection, intent_id: str, *, for_update: bool = False
+    conn: Conn, intent_id: str, *, for_update: bool = False
 ) -> Intent | None:
     """For the public (customer-side) endpoints and the workers, which know the id but no key."""
     return await _one(conn, select(T).where(T.c.id == intent_id), for_update)
 
 
 async def get_intent_by_secret(
-    conn: AsyncConnection, secret: str, *, for_update: bool = False
+    conn: Conn, secret: str, *, for_update: bool = False
 ) -> Intent | None:
     return await _one(conn, select(T).where(T.c.client_secret == secret), for_update)
 
 
-async def lock_intent_or_skip(conn: AsyncConnection, intent_id: str) -> Intent | None:
+async def lock_intent_or_skip(conn: Conn, intent_id: str) -> Intent | None:
     """The intent row-locked, or None if another worker holds it (SKIP LOCKED; on SQLite the
     write transaction already serializes writers)."""
     query = select(T).where(T.c.id == intent_id).with_for_update(skip_locked=True)
@@ -64,7 +64,7 @@ async def lock_intent_or_skip(conn: AsyncConnection, intent_id: str) -> Intent |
     return intent_of(row) if row is not None else None
 
 
-async def update_intent(conn: AsyncConnection, intent: Intent, values: dict[str, Any]) -> Intent:
+async def update_intent(conn: Conn, intent: Intent, values: dict[str, Any]) -> Intent:
     """Apply ``values``, bump the version and return the intent as it now is; the caller holds
     the row lock."""
     result = await conn.execute(
@@ -80,7 +80,7 @@ async def update_intent(conn: AsyncConnection, intent: Intent, values: dict[str,
 
 
 async def search_intents(
-    conn: AsyncConnection,
+    conn: Conn,
     account_id: str,
     *,
     statuses: Sequence[str] | None,
@@ -116,7 +116,7 @@ async def search_intents(
     return [intent_of(row) for row in await conn.execute(query.limit(limit + 1))]
 
 
-async def due_unpaid(conn: AsyncConnection, now: datetime, limit: int) -> list[str]:
+async def due_unpaid(conn: Conn, now: datetime, limit: int) -> list[str]:
     """Created intents whose ``expireAt`` has passed."""
     query = (
         select(T.c.id)
@@ -128,7 +128,7 @@ async def due_unpaid(conn: AsyncConnection, now: datetime, limit: int) -> list[s
 
 
 async def add_payment_event(
-    conn: AsyncConnection, intent_id: str, event_type: str, now: datetime, **fields: Any
+    conn: Conn, intent_id: str, event_type: str, now: datetime, **fields: Any
 ) -> None:
     await conn.execute(
         insert(payment_events).values(
@@ -137,9 +137,7 @@ async def add_payment_event(
     )
 
 
-async def list_payment_events(
-    conn: AsyncConnection, intent_ids: Sequence[str]
-) -> list[PaymentEvent]:
+async def list_payment_events(conn: Conn, intent_ids: Sequence[str]) -> list[PaymentEvent]:
     if not intent_ids:
         return []
     query = (

@@ -10,10 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Table, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tender.domain.records import Capture, Movement, Refund, Reversal
 from tender.domain.status import MovementKind, MovementStatus
+from tender.storage.db import Conn
 from tender.storage.tables import captures, payment_intents, refunds, reversals
 
 TABLES: dict[MovementKind, Table] = {
@@ -40,44 +40,41 @@ def _record(kind: MovementKind, row: Row[Any]) -> Movement:
     return RECORDS[kind](**values)
 
 
-async def insert_movement(
-    conn: AsyncConnection, kind: MovementKind, values: dict[str, Any]
-) -> Movement:
+async def insert_movement(conn: Conn, kind: MovementKind, values: dict[str, Any]) -> Movement:
     table = TABLES[kind]
     row = (await conn.execute(insert(table).values(**values).returning(*table.c))).one()
     return _record(kind, row)
 
 
 async def settle_movement(
-    conn: AsyncConnection,
+    conn: Conn,
     kind: MovementKind,
     movement_id: str,
     *,
     status: MovementStatus,
     message: str,
     transaction_id: str | None,
-) -> Movement:
-    """Record the processor's answer on a pending movement."""
+) -> Movement | None:
+    """Record the processor's answer on a movement if it is still pending (None if not)."""
     table = TABLES[kind]
     query = (
         update(table)
-        .where(table.c.id == movement_id)
+        .where(table.c.id == movement_id, table.c.status == MovementStatus.PENDING.value)
         .values(status=status.value, message=message[:200], transaction_id=transaction_id)
         .returning(*table.c)
     )
-    return _record(kind, (await conn.execute(query)).one())
+    row = (await conn.execute(query)).first()
+    return _record(kind, row) if row is not None else None
 
 
-async def get_movement(
-    conn: AsyncConnection, kind: MovementKind, movement_id: str
-) -> Movement | None:
+async def get_movement(conn: Conn, kind: MovementKind, movement_id: str) -> Movement | None:
     table = TABLES[kind]
     row = (await conn.execute(select(table).where(table.c.id == movement_id))).first()
     return _record(kind, row) if row is not None else None
 
 
 async def list_movements(
-    conn: AsyncConnection, kind: MovementKind, intent_ids: Sequence[str]
+    conn: Conn, kind: MovementKind, intent_ids: Sequence[str]
 ) -> list[Movement]:
     table = TABLES[kind]
     query = select(table).where(table.c.intent_id.in_(list(intent_ids)))
@@ -85,7 +82,7 @@ async def list_movements(
 
 
 async def pending_movements(
-    conn: AsyncConnection, older_than: datetime, limit: int
+    conn: Conn, older_than: datetime, limit: int
 ) -> list[tuple[MovementKind, str]]:
     """(kind, id) of movements still waiting for the processor's answer, oldest first."""
     found: list[tuple[datetime, MovementKind, str]] = []
@@ -100,7 +97,7 @@ async def pending_movements(
     return [(kind, id_) for _, kind, id_ in sorted(found)[:limit]]
 
 
-async def get_refund(conn: AsyncConnection, account_id: str, refund_id: str) -> Refund | None:
+async def get_refund(conn: Conn, account_id: str, refund_id: str) -> Refund | None:
     query = (
         select(refunds)
         .join(payment_intents, payment_intents.c.id == refunds.c.intent_id)

@@ -4,13 +4,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from tender.storage.db import Conn
 from tender.storage.tables import outbox_events
 
 
 async def record_event(
-    conn: AsyncConnection,
+    conn: Conn,
     *,
     id: str,
     account_id: str,

@@ -6,11 +6,12 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncConnection
+
+from tender.storage.db import Conn
 
 
 async def insert_ignore(
-    conn: AsyncConnection, table: Table, values: dict[str, Any], conflict: Sequence[str]
+    conn: Conn, table: Table, values: dict[str, Any], conflict: Sequence[str]
 ) -> bool:
     """Insert a row unless one with the same ``conflict`` columns exists; True if inserted."""
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert

@@ -5,20 +5,20 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from tender.storage.db import Conn
 from tender.storage.tables import webhook_secrets, webhook_subscriptions
 
 S = webhook_subscriptions
 K = webhook_secrets
 
 
-async def insert_subscription(conn: AsyncConnection, values: dict[str, Any]) -> None:
+async def insert_subscription(conn: Conn, values: dict[str, Any]) -> None:
     await conn.execute(insert(S).values(**values))
 
 
 async def get_subscription(
-    conn: AsyncConnection, account_id: str, subscription_id: str, *, for_update: bool = False
+    conn: Conn, account_id: str, subscription_id: str, *, for_update: bool = False
 ) -> Row | None:
     """A live subscription of ``account_id`` (deleted ones and other accounts' are None)."""
     query = select(S).where(
@@ -30,14 +30,14 @@ async def get_subscription(
 
 
 async def get_subscription_any_state(
-    conn: AsyncConnection, account_id: str, subscription_id: str
+    conn: Conn, account_id: str, subscription_id: str
 ) -> Row | None:
     """Also deleted ones: their delivery log stays readable."""
     query = select(S).where(S.c.id == subscription_id, S.c.account_id == account_id)
     return (await conn.execute(query)).first()
 
 
-async def list_subscriptions(conn: AsyncConnection, account_id: str) -> Sequence[Row]:
+async def list_subscriptions(conn: Conn, account_id: str) -> Sequence[Row]:
     query = (
         select(S)
         .where(S.c.account_id == account_id, S.c.deleted_at.is_(None))
@@ -46,21 +46,17 @@ async def list_subscriptions(conn: AsyncConnection, account_id: str) -> Sequence
     return (await conn.execute(query)).all()
 
 
-async def live_subscriptions_for(
-    conn: AsyncConnection, account_ids: Sequence[str]
-) -> Sequence[Row]:
+async def live_subscriptions_for(conn: Conn, account_ids: Sequence[str]) -> Sequence[Row]:
     query = select(S).where(S.c.account_id.in_(list(account_ids)), S.c.deleted_at.is_(None))
     return (await conn.execute(query)).all()
 
 
-async def update_subscription(
-    conn: AsyncConnection, subscription_id: str, values: dict[str, Any]
-) -> None:
+async def update_subscription(conn: Conn, subscription_id: str, values: dict[str, Any]) -> None:
     await conn.execute(update(S).where(S.c.id == subscription_id).values(**values))
 
 
 async def insert_secret(
-    conn: AsyncConnection,
+    conn: Conn,
     *,
     id: str,
     subscription_id: str,
@@ -75,7 +71,7 @@ async def insert_secret(
     )
 
 
-async def secrets_of(conn: AsyncConnection, subscription_ids: Sequence[str]) -> Sequence[Row]:
+async def secrets_of(conn: Conn, subscription_ids: Sequence[str]) -> Sequence[Row]:
     query = (
         select(K)
         .where(K.c.subscription_id.in_(list(subscription_ids)))
@@ -84,7 +80,7 @@ async def secrets_of(conn: AsyncConnection, subscription_ids: Sequence[str]) -> 
     return (await conn.execute(query)).all()
 
 
-async def activate_secret(conn: AsyncConnection, subscription_id: str, secret_id: str) -> None:
+async def activate_secret(conn: Conn, subscription_id: str, secret_id: str) -> None:
     """Make ``secret_id`` the only active secret (the caller holds the subscription's lock)."""
     await conn.execute(
         update(K)
@@ -94,14 +90,14 @@ async def activate_secret(conn: AsyncConnection, subscription_id: str, secret_id
     await conn.execute(update(K).where(K.c.id == secret_id).values(is_active=True))
 
 
-async def delete_secret(conn: AsyncConnection, secret_id: str) -> None:
+async def delete_secret(conn: Conn, secret_id: str) -> None:
     await conn.execute(delete(K).where(K.c.id == secret_id))
 
 
-async def active_secret(conn: AsyncConnection, subscription_id: str) -> Row | None:
+async def active_secret(conn: Conn, subscription_id: str) -> Row | None:
     query = select(K).where(K.c.subscription_id == subscription_id, K.c.is_active.is_(True))
     return (await conn.execute(query)).first()
 
 
-async def mark_secret_used(conn: AsyncConnection, secret_id: str, now: datetime) -> None:
+async def mark_secret_used(conn: Conn, secret_id: str, now: datetime) -> None:
     await conn.execute(update(K).where(K.c.id == secret_id).values(last_used_at=now))
