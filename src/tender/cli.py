@@ -85,7 +85,14 @@ def serve(
         print(key, flush=True)
     err.print(f"Tender listening on {settings.base_url}  (API reference: {settings.base_url}/docs)")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        loop="uvloop",
+        http="httptools",
+    )
 
 
 @app.command()

@@ -23,7 +23,7 @@ _api_key = APIKeyHeader(
 )
 
 
-def get_context(request: Request) -> Context:
+async def get_context(request: Request) -> Context:
     return request.app.state.ctx
 
 
@@ -37,7 +37,7 @@ async def get_account(ctx: Ctx, authorization: Annotated[str | None, Depends(_ap
 AuthedAccount = Annotated[Account, Depends(get_account)]
 
 
-def require_version(
+async def require_version(
     version: Annotated[
         str,
         Header(

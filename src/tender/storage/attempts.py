@@ -4,7 +4,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, insert, select, update
+from sqlalchemy import Row, and_, bindparam, insert, select, update
 
 from tender.domain.records import Attempt
 from tender.domain.status import AttemptState, Status
@@ -12,6 +12,18 @@ from tender.storage.db import Conn
 from tender.storage.tables import payment_attempts, payment_intents
 
 A = payment_attempts
+INSERT = insert(A).returning(*A.c)
+UPDATE = update(A).where(A.c.id == bindparam("_id")).returning(*A.c)
+SETTLE = (
+    update(A)
+    .where(A.c.id == bindparam("_id"), A.c.state == AttemptState.PENDING.value)
+    .returning(*A.c)
+)
+BY_ID = select(A).where(A.c.id == bindparam("attempt_id"))
+OPEN = select(A).where(
+    A.c.intent_id == bindparam("intent_id"),
+    A.c.state.in_([AttemptState.PENDING.value, AttemptState.CHALLENGED.value]),
+)
 
 
 def attempt_of(row: Row[Any]) -> Attempt:
@@ -21,28 +33,21 @@ def attempt_of(row: Row[Any]) -> Attempt:
 
 
 async def insert_attempt(conn: Conn, values: dict[str, Any]) -> Attempt:
-    return attempt_of((await conn.execute(insert(A).values(**values).returning(*A.c))).one())
+    return attempt_of((await conn.execute(INSERT, values)).one())
 
 
 async def update_attempt(conn: Conn, attempt_id: str, values: dict[str, Any]) -> Attempt:
-    query = update(A).where(A.c.id == attempt_id).values(**values).returning(*A.c)
-    return attempt_of((await conn.execute(query)).one())
+    return attempt_of((await conn.execute(UPDATE, {"_id": attempt_id, **values})).one())
 
 
 async def settle_attempt(conn: Conn, attempt_id: str, values: dict[str, Any]) -> Attempt | None:
     """Apply ``values`` to an attempt still pending (None if it is not any more)."""
-    query = (
-        update(A)
-        .where(A.c.id == attempt_id, A.c.state == AttemptState.PENDING.value)
-        .values(**values)
-        .returning(*A.c)
-    )
-    row = (await conn.execute(query)).first()
+    row = (await conn.execute(SETTLE, {"_id": attempt_id, **values})).first()
     return attempt_of(row) if row is not None else None
 
 
 async def get_attempt(conn: Conn, attempt_id: str) -> Attempt | None:
-    row = (await conn.execute(select(A).where(A.c.id == attempt_id))).first()
+    row = (await conn.execute(BY_ID, {"attempt_id": attempt_id})).first()
     return attempt_of(row) if row is not None else None
 
 
@@ -54,11 +59,7 @@ async def attempts_by_token(conn: Conn, token_hash: str) -> list[Attempt]:
 
 async def open_attempts(conn: Conn, intent_id: str) -> list[Attempt]:
     """The intent's attempts still open: pending at the processor, or challenged."""
-    query = select(A).where(
-        A.c.intent_id == intent_id,
-        A.c.state.in_([AttemptState.PENDING.value, AttemptState.CHALLENGED.value]),
-    )
-    return [attempt_of(row) for row in await conn.execute(query)]
+    return [attempt_of(row) for row in await conn.execute(OPEN, {"intent_id": intent_id})]
 
 
 async def pending_attempts(conn: Conn, older_than: datetime, limit: int) -> list[str]:

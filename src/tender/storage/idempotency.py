@@ -9,13 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from tender.storage.db import Conn
 from tender.storage.tables import idempotency_keys
 from tender.storage.upsert import insert_ignore
 
 T = idempotency_keys
+_KEY = (T.c.account_id == bindparam("_account_id"), T.c.key == bindparam("_key"))
+LOCK = select(T).where(*_KEY).with_for_update()
+UPDATE = update(T).where(*_KEY)
+COMPLETE_PENDING = update(T).where(T.c.pending_ref == bindparam("_ref"))
 
 
 class ClaimResult(StrEnum):
@@ -54,21 +58,21 @@ async def claim(
         pending_ref=pending_ref,
         created_at=now,
     )
-    where = (T.c.account_id == account_id, T.c.key == key)
+    key_params = {"_account_id": account_id, "_key": key}
     for _ in range(3):
         inserted = await insert_ignore(
             conn, T, dict(account_id=account_id, key=key, **values), ["account_id", "key"]
         )
         if inserted:
             return Claim(ClaimResult.CLAIMED)
-        row = (await conn.execute(select(T).where(*where).with_for_update())).first()
+        row = (await conn.execute(LOCK, key_params)).first()
         if row is not None:
             break
         # The holder failed and released the key between our insert and our read: try again.
     else:  # released and re-claimed by others each time: it is busy, let the caller retry
         return Claim(ClaimResult.IN_FLIGHT)
     if now - row.created_at > ttl:  # an expired key is as good as new
-        await conn.execute(update(T).where(*where).values(**values))
+        await conn.execute(UPDATE, {**key_params, **values})
         return Claim(ClaimResult.CLAIMED)
     if row.request_hash != request_hash:
         return Claim(ClaimResult.MISMATCH)
@@ -78,7 +82,7 @@ async def claim(
         return Claim(ClaimResult.IN_FLIGHT)
     # The request that held the lease died before committing anything: take it over.
     takeover = {"locked_until": None if pending_ref else now + lease, "pending_ref": pending_ref}
-    await conn.execute(update(T).where(*where).values(**takeover))
+    await conn.execute(UPDATE, {**key_params, **takeover})
     return Claim(ClaimResult.CLAIMED)
 
 
@@ -86,20 +90,14 @@ _DONE = {"state": "done", "locked_until": None, "pending_ref": None}
 
 
 async def complete(conn: Conn, account_id: str, key: str, status: int, body: str) -> None:
-    await conn.execute(
-        update(T)
-        .where(T.c.account_id == account_id, T.c.key == key)
-        .values(response_status=status, response_body=body, **_DONE)
-    )
+    values = {"response_status": status, "response_body": body, **_DONE}
+    await conn.execute(UPDATE, {"_account_id": account_id, "_key": key, **values})
 
 
 async def complete_pending(conn: Conn, pending_ref: str, status: int, body: str) -> None:
     """Complete whichever key waits for ``pending_ref`` (recovery does not know the key)."""
-    await conn.execute(
-        update(T)
-        .where(T.c.pending_ref == pending_ref)
-        .values(response_status=status, response_body=body, **_DONE)
-    )
+    values = {"response_status": status, "response_body": body, **_DONE}
+    await conn.execute(COMPLETE_PENDING, {"_ref": pending_ref, **values})
 
 
 async def purge(conn: Conn, older_than: datetime) -> int:

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, insert, or_, select, update
+from sqlalchemy import Row, and_, bindparam, insert, or_, select, update
 from sqlalchemy.sql import Select
 
 from tender.domain.records import Intent, PaymentEvent
@@ -14,6 +14,19 @@ from tender.storage.db import Conn
 from tender.storage.tables import payment_events, payment_intents
 
 T = payment_intents
+# Built once: a request binds values to these instead of building statements.
+INSERT = insert(T).returning(*T.c)
+BY_ID = select(T).where(T.c.id == bindparam("intent_id"))
+BY_ACCOUNT = BY_ID.where(T.c.account_id == bindparam("account_id"))
+BY_SECRET = select(T).where(T.c.client_secret == bindparam("secret"))
+LOCKED = {query: query.with_for_update() for query in (BY_ID, BY_ACCOUNT, BY_SECRET)}
+SKIP_LOCKED = BY_ID.with_for_update(skip_locked=True)
+UPDATE = (
+    update(T)
+    .where(T.c.id == bindparam("_id"), T.c.version == bindparam("_version"))
+    .returning(*T.c)
+)
+INSERT_EVENT = insert(payment_events)
 
 
 def intent_of(row: Row[Any]) -> Intent:
@@ -23,57 +36,50 @@ def intent_of(row: Row[Any]) -> Intent:
     return Intent(**values)
 
 
-async def _one(conn: Conn, query: Select[Any], for_update: bool) -> Intent | None:
-    if for_update:
-        query = query.with_for_update()
-    row = (await conn.execute(query)).first()
+async def _one(
+    conn: Conn, query: Select[Any], params: dict[str, Any], for_update: bool
+) -> Intent | None:
+    row = (await conn.execute(LOCKED[query] if for_update else query, params)).first()
     return intent_of(row) if row is not None else None
 
 
 async def insert_intent(conn: Conn, values: dict[str, Any]) -> Intent:
-    row = (await conn.execute(insert(T).values(**values).returning(*T.c))).one()
-    return intent_of(row)
+    return intent_of((await conn.execute(INSERT, values)).one())
 
 
 async def get_intent(
     conn: Conn, account_id: str, intent_id: str, *, for_update: bool = False
 ) -> Intent | None:
     """The intent if it belongs to ``account_id``; ``for_update`` takes its row lock."""
-    query = select(T).where(T.c.id == intent_id, T.c.account_id == account_id)
-    return await _one(conn, query, for_update)
+    params = {"intent_id": intent_id, "account_id": account_id}
+    return await _one(conn, BY_ACCOUNT, params, for_update)
 
 
 async def get_intent_any_account(
     conn: Conn, intent_id: str, *, for_update: bool = False
 ) -> Intent | None:
     """For the public (customer-side) endpoints and the workers, which know the id but no key."""
-    return await _one(conn, select(T).where(T.c.id == intent_id), for_update)
+    return await _one(conn, BY_ID, {"intent_id": intent_id}, for_update)
 
 
 async def get_intent_by_secret(
     conn: Conn, secret: str, *, for_update: bool = False
 ) -> Intent | None:
-    return await _one(conn, select(T).where(T.c.client_secret == secret), for_update)
+    return await _one(conn, BY_SECRET, {"secret": secret}, for_update)
 
 
 async def lock_intent_or_skip(conn: Conn, intent_id: str) -> Intent | None:
     """The intent row-locked, or None if another worker holds it (SKIP LOCKED; on SQLite the
     write transaction already serializes writers)."""
-    query = select(T).where(T.c.id == intent_id).with_for_update(skip_locked=True)
-    row = (await conn.execute(query)).first()
+    row = (await conn.execute(SKIP_LOCKED, {"intent_id": intent_id})).first()
     return intent_of(row) if row is not None else None
 
 
 async def update_intent(conn: Conn, intent: Intent, values: dict[str, Any]) -> Intent:
     """Apply ``values``, bump the version and return the intent as it now is; the caller holds
     the row lock."""
-    result = await conn.execute(
-        update(T)
-        .where(T.c.id == intent.id, T.c.version == intent.version)
-        .values(**values, version=intent.version + 1)
-        .returning(*T.c)
-    )
-    row = result.first()
+    params = {"_id": intent.id, "_version": intent.version, **values}
+    row = (await conn.execute(UPDATE, {**params, "version": intent.version + 1})).first()
     if row is None:  # a lock was not held: a bug, never a user error
         raise RuntimeError(f"lost update on {intent.id}")
     return intent_of(row)
@@ -130,11 +136,8 @@ async def due_unpaid(conn: Conn, now: datetime, limit: int) -> list[str]:
 async def add_payment_event(
     conn: Conn, intent_id: str, event_type: str, now: datetime, **fields: Any
 ) -> None:
-    await conn.execute(
-        insert(payment_events).values(
-            intent_id=intent_id, event_type=event_type, created_at=now, **fields
-        )
-    )
+    values = {"intent_id": intent_id, "event_type": event_type, "created_at": now, **fields}
+    await conn.execute(INSERT_EVENT, values)
 
 
 async def list_payment_events(conn: Conn, intent_ids: Sequence[str]) -> list[PaymentEvent]:

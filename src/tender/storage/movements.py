@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, insert, select, update
+from sqlalchemy import Row, Table, bindparam, insert, select, update
 
 from tender.domain.records import Capture, Movement, Refund, Reversal
 from tender.domain.status import MovementKind, MovementStatus
@@ -20,6 +20,17 @@ TABLES: dict[MovementKind, Table] = {
     MovementKind.CAPTURE: captures,
     MovementKind.REFUND: refunds,
     MovementKind.REVERSAL: reversals,
+}
+INSERT = {kind: insert(table).returning(*table.c) for kind, table in TABLES.items()}
+SETTLE = {
+    kind: update(table)
+    .where(table.c.id == bindparam("_id"), table.c.status == MovementStatus.PENDING.value)
+    .returning(*table.c)
+    for kind, table in TABLES.items()
+}
+BY_ID = {
+    kind: select(table).where(table.c.id == bindparam("movement_id"))
+    for kind, table in TABLES.items()
 }
 RECORDS: dict[MovementKind, type[Capture] | type[Refund] | type[Reversal]] = {
     MovementKind.CAPTURE: Capture,
@@ -41,9 +52,7 @@ def _record(kind: MovementKind, row: Row[Any]) -> Movement:
 
 
 async def insert_movement(conn: Conn, kind: MovementKind, values: dict[str, Any]) -> Movement:
-    table = TABLES[kind]
-    row = (await conn.execute(insert(table).values(**values).returning(*table.c))).one()
-    return _record(kind, row)
+    return _record(kind, (await conn.execute(INSERT[kind], values)).one())
 
 
 async def settle_movement(
@@ -56,20 +65,13 @@ async def settle_movement(
     transaction_id: str | None,
 ) -> Movement | None:
     """Record the processor's answer on a movement if it is still pending (None if not)."""
-    table = TABLES[kind]
-    query = (
-        update(table)
-        .where(table.c.id == movement_id, table.c.status == MovementStatus.PENDING.value)
-        .values(status=status.value, message=message[:200], transaction_id=transaction_id)
-        .returning(*table.c)
-    )
-    row = (await conn.execute(query)).first()
+    values = {"status": status.value, "message": message[:200], "transaction_id": transaction_id}
+    row = (await conn.execute(SETTLE[kind], {"_id": movement_id, **values})).first()
     return _record(kind, row) if row is not None else None
 
 
 async def get_movement(conn: Conn, kind: MovementKind, movement_id: str) -> Movement | None:
-    table = TABLES[kind]
-    row = (await conn.execute(select(table).where(table.c.id == movement_id))).first()
+    row = (await conn.execute(BY_ID[kind], {"movement_id": movement_id})).first()
     return _record(kind, row) if row is not None else None
 
 

@@ -8,6 +8,8 @@ from sqlalchemy import insert
 from tender.storage.db import Conn
 from tender.storage.tables import outbox_events
 
+INSERT = insert(outbox_events)
+
 
 async def record_event(
     conn: Conn,
@@ -19,13 +21,5 @@ async def record_event(
     payload: dict[str, Any],
     now: datetime,
 ) -> None:
-    await conn.execute(
-        insert(outbox_events).values(
-            id=id,
-            account_id=account_id,
-            intent_id=intent_id,
-            event=event,
-            payload=payload,
-            created_at=now,
-        )
-    )
+    values = {"id": id, "account_id": account_id, "intent_id": intent_id, "event": event}
+    await conn.execute(INSERT, {**values, "payload": payload, "created_at": now})
