@@ -4,8 +4,11 @@
 import asyncio
 import contextlib
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -65,7 +68,15 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Default: TENDER_HOST or 127.0.0.1")] = None,
     port: Annotated[int | None, typer.Option(help="Default: TENDER_PORT or 8000")] = None,
     workers: Annotated[
-        bool, typer.Option(help="Run the background jobs (expiry, webhooks) in this process")
+        int, typer.Option(min=1, max=64, help="API processes (uvicorn workers) sharing the port")
+    ] = 1,
+    jobs: Annotated[
+        bool,
+        typer.Option(
+            "--jobs/--no-jobs",
+            help="Run the background jobs (expiry, recovery, webhooks): in this process with one "
+            "API process, in a job process of their own with several",
+        ),
     ] = True,
 ) -> None:
     """Migrate, create a sandbox account on the first start, and serve the API."""
@@ -74,7 +85,7 @@ def serve(
     from tender.api.app import create_app
 
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
-    settings = Settings(**overrides, run_workers=workers)
+    settings = Settings(**overrides, run_workers=jobs and workers == 1)
     migrations.upgrade(settings.database_url)
     key = run_with_context(settings, accounts.bootstrap_sandbox)
     if key:
@@ -85,23 +96,39 @@ def serve(
         print(key, flush=True)
     err.print(f"Tender listening on {settings.base_url}  (API reference: {settings.base_url}/docs)")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
-        loop="uvloop",
-        http="httptools",
+    options: dict[str, Any] = dict(
+        host=settings.host, port=settings.port, log_level="info", loop="uvloop", http="httptools"
     )
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Several API processes: each builds its app from the environment; one job process.
+    os.environ.update(
+        TENDER_HOST=settings.host, TENDER_PORT=str(settings.port), TENDER_RUN_WORKERS="false"
+    )
+    job_process = (
+        subprocess.Popen([sys.executable, "-m", "tender", "worker", "--no-migrate"])
+        if jobs
+        else None
+    )
+    try:
+        uvicorn.run("tender.api.app:create_app", factory=True, workers=workers, **options)
+    finally:
+        if job_process is not None:
+            job_process.terminate()
+            job_process.wait(timeout=30)
 
 
 @app.command()
-def worker() -> None:
-    """Run the background jobs (expiry scheduler, webhook dispatcher) without the API."""
+def worker(
+    migrate: Annotated[bool, typer.Option(help="Apply the migrations first")] = True,
+) -> None:
+    """Run the background jobs (expiry, recovery, webhook dispatcher) without the API."""
     from tender.service.jobs import background_jobs
 
     settings = Settings()
-    migrations.upgrade(settings.database_url)
+    if migrate:
+        migrations.upgrade(settings.database_url)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     async def work(ctx: Context) -> None:
