@@ -5,6 +5,7 @@ import binascii
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import Row
 
@@ -16,6 +17,9 @@ from tender.storage import accounts as repo
 
 KEY_PATTERN = re.compile(r"^sk_(sandbox|prod)_[A-Za-z0-9_-]{16,100}$")
 ENVIRONMENTS = ("sandbox", "prod")
+# A key's "last used" is written at most this often: one small write a minute per key, not one
+# per request.
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +123,11 @@ async def authenticate(ctx: Context, header: str | None) -> Account:
         row = await repo.account_for_key(conn, key)
     if row is None:
         raise Unauthorized("The secret key is not valid, or it was revoked.")
+    now = ctx.clock()
+    stale = now - LAST_USED_PRECISION
+    if row.key_last_used_at is None or row.key_last_used_at < stale:
+        async with ctx.db.transaction() as conn:
+            await repo.touch_key(conn, row.key_id, now, stale)
     return Account.from_row(row)
 
 
