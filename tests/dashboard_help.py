@@ -49,7 +49,7 @@ def hidden_fields(html: str, action: str) -> dict[str, str]:
 
 async def sign_in(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
     """The sign-in form filled and sent, as a browser would (no redirects followed)."""
-    page = await client.get("/dashboard")
+    page = await client.get("/dashboard/sign-in")
     token = hidden(page.text, "sign_in_token")
     return await client.post(
         "/dashboard/sign-in",

@@ -79,24 +79,26 @@ async def sign_in(ctx: Context, email: str, password: str, *, replacing: str | N
         raise LockedOut(failures.locked_until)
     ok = await verify_password(user.password_hash if user else None, password[:1024])
     ok = ok and user is not None and user.disabled_at is None
-    async with ctx.db.transaction() as conn:
-        if replacing:
-            await repo.delete_session(conn, replacing)
-        if not ok or user is None:
-            lock_until = now + timedelta(minutes=settings.dashboard_lockout_minutes)
+    if not ok or user is None:
+        async with ctx.db.transaction() as conn:  # committed: the failure must count
+            if replacing:
+                await repo.delete_session(conn, replacing)
             row = await repo.record_failure(
                 conn,
                 email,
                 now,
                 threshold=settings.dashboard_lockout_failures,
-                locked_until=lock_until,
+                locked_until=now + timedelta(minutes=settings.dashboard_lockout_minutes),
             )
-            if row.locked_until and row.locked_until > now:
-                raise LockedOut(row.locked_until)
-            raise WrongCredentials("The e-mail address or password is not right.")
+        if row.locked_until and row.locked_until > now:
+            raise LockedOut(row.locked_until)
+        raise WrongCredentials("The e-mail address or password is not right.")
+    token = new_token()
+    async with ctx.db.transaction() as conn:
+        if replacing:
+            await repo.delete_session(conn, replacing)
         await repo.clear_failures(conn, email)
         await repo.delete_expired_sessions(conn, now)
-        token = new_token()
         await repo.insert_session(
             conn,
             token,

@@ -78,6 +78,14 @@ async def overview(
     )
 
 
+@router.get("/sign-in")
+async def sign_in_page(
+    request: Request, ctx: Ctx, next: Annotated[str | None, Query()] = None
+) -> Response:
+    """The sign-in form, also for someone signed in (to sign in as another user)."""
+    return await sign_in_form(request, ctx, next_url=next or "/dashboard")
+
+
 @router.post("/sign-in")
 async def sign_in(request: Request, ctx: Ctx) -> Response:
     if not same_origin(request):

@@ -11,7 +11,7 @@
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.color = "#3d4554";
   Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
-  var moneyAxis = { beginAtZero: true, ticks: { callback: asMoney, maxTicksLimit: 5 } };
+  var moneyAxis = { beginAtZero: true, suggestedMax: scale, ticks: { callback: asMoney, maxTicksLimit: 5 } };
   var tooltipMoney = { callbacks: { label: function (c) {
     return c.dataset.label + ": " + (c.dataset.yAxisID === "count" ? c.raw : asMoney(c.raw));
   } } };
