@@ -11,6 +11,7 @@ from tender.service.context import Context
 from tender.storage import overview as repo
 
 DAYS = 30
+REASONS = 8  # the most frequent decline reasons shown
 
 
 @dataclass
@@ -51,7 +52,6 @@ async def overview(ctx: Context, account: Account, currency: str | None = None) 
     end = datetime.combine(today + timedelta(days=1), time(), UTC)
     async with ctx.db.transaction(write=False) as conn:
         attempts = await repo.attempts_per_day(conn, account.id, start, end)
-        reasons = await repo.decline_reasons(conn, account.id, start, end)
         refunds = await repo.refunds_per_day(conn, account.id, start, end)
     seen = {r.currency for r in attempts} | {r.currency for r in refunds}
     currencies = list(account.currencies) + sorted(seen - set(account.currencies))
@@ -63,17 +63,19 @@ async def overview(ctx: Context, account: Account, currency: str | None = None) 
         currency = max(volumes, key=lambda c: volumes[c]) if volumes else currencies[0]
     days = {first + timedelta(days=i): Day(first + timedelta(days=i)) for i in range(DAYS)}
     result = Overview(currency, currencies, first, today, list(days.values()))
+    reasons: dict[str, int] = {}
     for r in attempts:
         if r.state == "succeeded":
             result.approved += int(r.count)
         else:
             result.declined += int(r.count)
-        day = days.get(date.fromisoformat(r.day))
+            reasons[r.message] = reasons.get(r.message, 0) + int(r.count)
+        day = days.get(repo.as_date(r.day))
         if r.state == "succeeded" and r.currency == currency and day is not None:
             day.payments += int(r.count)
             day.volume += int(r.amount)
     for r in refunds:
-        day = days.get(date.fromisoformat(r.day))
+        day = days.get(repo.as_date(r.day))
         if r.currency == currency and day is not None:
             day.refunds += int(r.count)
             day.refunded += int(r.amount)
@@ -82,5 +84,6 @@ async def overview(ctx: Context, account: Account, currency: str | None = None) 
         result.volume += d.volume
         result.refunds += d.refunds
         result.refunded += d.refunded
-    result.decline_reasons = [(r.message, int(r.count)) for r in reasons]
+    ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+    result.decline_reasons = ranked[:REASONS]
     return result

@@ -77,6 +77,8 @@ payment_intents = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_payment_intents_account_created", "account_id", "created_at", "id"),
+    # Covers the dashboard overview's scan of an account's intents by creation time.
+    Index("ix_payment_intents_overview", "account_id", "created_at", "id", "currency"),
     Index("ix_payment_intents_status_expire", "status", "expire_at"),
 )
 
@@ -159,6 +161,10 @@ payment_attempts = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
     Index("ix_payment_attempts_state_release", "state", "release_at"),
+    # Covers the dashboard overview's join from intents to their finished attempts.
+    Index(
+        "ix_payment_attempts_overview", "intent_id", "completed_at", "state", "amount", "message"
+    ),
 )
 
 captures = Table(

@@ -1,4 +1,4 @@
-"""dashboard: users, sessions, sign-in failures; keys' last use; paused webhooks; refunds by day
+"""dashboard: users, sessions, sign-in failures; keys' last use; paused webhooks; overview indexes
 
 Revision ID: 0006_dashboard
 Revises: 0003_webhooks
@@ -23,6 +23,16 @@ def upgrade() -> None:
     with op.batch_alter_table("webhook_subscriptions") as batch:
         batch.add_column(sa.Column("paused_at", UTCDateTime(), nullable=True))
     op.create_index("ix_refunds_created_at", "refunds", ["created_at"])
+    op.create_index(
+        "ix_payment_intents_overview",
+        "payment_intents",
+        ["account_id", "created_at", "id", "currency"],
+    )
+    op.create_index(
+        "ix_payment_attempts_overview",
+        "payment_attempts",
+        ["intent_id", "completed_at", "state", "amount", "message"],
+    )
     op.create_table(
         "dashboard_users",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -83,6 +93,8 @@ def downgrade() -> None:
     op.drop_table("dashboard_sessions")
     op.drop_index(op.f("ix_dashboard_users_account_id"), table_name="dashboard_users")
     op.drop_table("dashboard_users")
+    op.drop_index("ix_payment_attempts_overview", table_name="payment_attempts")
+    op.drop_index("ix_payment_intents_overview", table_name="payment_intents")
     op.drop_index("ix_refunds_created_at", table_name="refunds")
     with op.batch_alter_table("webhook_subscriptions") as batch:
         batch.drop_column("paused_at")
