@@ -3,6 +3,7 @@
 
 import asyncio
 import contextlib
+import getpass
 import logging
 import os
 import subprocess
@@ -18,7 +19,7 @@ from tender import cli_client
 from tender.cli_webhooks import listen, webhooks_app
 from tender.config import Settings
 from tender.errors import TenderError
-from tender.service import accounts
+from tender.service import accounts, users
 from tender.service.context import Context
 from tender.storage import migrate as migrations
 from tender.storage.db import Database
@@ -29,6 +30,8 @@ app = typer.Typer(
 )
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+users_app = typer.Typer(help="Create, list and disable dashboard users.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 app.add_typer(webhooks_app, name="webhooks")
 app.command()(listen)
 cli_client.register(app)  # intents, pay, trigger: over HTTP through the SDK
@@ -192,3 +195,62 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (key_â€
 
     run_with_context(settings, revoke)
     err.print(f"revoked {key_id}")
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Argument(help="The user's e-mail address (their sign-in name)")],
+    account: Annotated[str, typer.Option(help="Name of the account they belong to")],
+    role: Annotated[str, typer.Option(help="owner, developer or support")] = "owner",
+    env: Annotated[str, typer.Option(help="Environment of that account: sandbox or prod")] = (
+        "sandbox"
+    ),
+) -> None:
+    """Create a user who signs in at /dashboard. The password comes from TENDER_USER_PASSWORD,
+    or is asked for (twice) when that is not set."""
+    password = os.environ.get("TENDER_USER_PASSWORD")
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            err.print("[red]error:[/red] the passwords differ")
+            raise typer.Exit(2)
+    settings = Settings()
+    migrations.upgrade(settings.database_url)
+
+    async def create(ctx: Context) -> users.User:
+        return await users.create_user(
+            ctx, email, password, account_name=account, role=role, environment=env
+        )
+
+    user = run_with_context(settings, create)
+    err.print(f"created {user.role} {user.email} of {user.account_name} ({user.account_id})")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List dashboard users (never their passwords)."""
+    settings = Settings()
+    migrations.upgrade(settings.database_url)
+    found = run_with_context(settings, users.list_users)
+    table = Table("email", "role", "account", "state")
+    for user in found:
+        table.add_row(
+            user.email, user.role, user.account_name, "disabled" if user.disabled else "active"
+        )
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=250)
+    console.print(table)
+
+
+@users_app.command("disable")
+def users_disable(email: Annotated[str, typer.Argument(help="The user's e-mail address")]) -> None:
+    """Disable a user: their sessions end now and they can no longer sign in."""
+    settings = Settings()
+    migrations.upgrade(settings.database_url)
+
+    async def disable(ctx: Context) -> users.User:
+        return await users.disable_user(ctx, email)
+
+    run_with_context(settings, disable)
+    err.print(f"disabled {users.normalize_email(email)}")

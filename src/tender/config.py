@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     webhook_lease_seconds: float = Field(default=60.0, gt=0)
     webhook_poll_seconds: float = Field(default=1.0, gt=0)
     webhook_batch_size: int = Field(default=50, ge=1, le=1000)
+    # The dashboard: how long a sign-in lasts, and the lockout after repeated failures.
+    dashboard_session_hours: float = Field(default=12.0, gt=0)
+    dashboard_lockout_failures: int = Field(default=5, ge=1)
+    dashboard_lockout_minutes: float = Field(default=15.0, gt=0)
 
     @cached_property
     def async_url(self) -> str:

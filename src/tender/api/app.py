@@ -11,7 +11,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
 from tender import __version__
-from tender.api import problems
+from tender.api import dashboard, problems
 from tender.api.cors import PublicCors
 from tender.api.middleware import RequestGuard
 from tender.api.routes import (
@@ -97,6 +97,7 @@ def create_app(
     app.include_router(docs.router)
     app.mount(docs.ASSETS, StaticFiles(directory=docs.ASSET_DIR), name="swagger")
     checkout.install(app)
+    dashboard.install(app)
     app.include_router(demo_shop.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

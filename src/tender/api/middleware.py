@@ -14,7 +14,7 @@ from tender.errors import PayloadTooLarge, UnsupportedMediaType
 _TRACEPARENT = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Pages that accept HTML form posts rather than JSON.
-FORM_PREFIXES: tuple[str, ...] = ("/checkout/", "/3ds/")
+FORM_PREFIXES: tuple[str, ...] = ("/checkout/", "/3ds/", "/dashboard")
 
 
 def _is_json(content_type: str) -> bool:

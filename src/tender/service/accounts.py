@@ -5,6 +5,7 @@ import binascii
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import Row
 
@@ -17,6 +18,9 @@ from tender.storage.db import Conn
 
 KEY_PATTERN = re.compile(r"^sk_(sandbox|prod)_[A-Za-z0-9_-]{16,100}$")
 ENVIRONMENTS = ("sandbox", "prod")
+# A key's "last used" is written at most this often: one small write a minute per key, not one
+# per request.
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,25 +129,40 @@ def parse_authorization(header: str | None) -> str:
     return decoded.partition(":")[0]
 
 
+@dataclass(slots=True)
+class KeyUse:
+    """What a process remembers of a live key: its account, and when its use was last
+    recorded (``api_keys.last_used_at``, written at most once a minute)."""
+
+    account: Account
+    key_id: str
+    last_used_at: datetime | None
+
+
 async def authenticate(ctx: Context, header: str | None) -> Account:
     """The account of a live key. A process remembers a key for ``key_cache_seconds`` (4 s),
     so a key revoked by another process stops working within that time; in this process at
-    once."""
+    once. The key's last use is recorded at most once a minute."""
     key = parse_authorization(header)
     if not KEY_PATTERN.match(key):
         raise Unauthorized("The secret key is malformed.")
     digest = repo.hash_key(key)
-    cached: Account | None = ctx.keys.get(digest)
-    if cached is not None:
-        return cached
-    async with ctx.db.transaction(write=False) as conn:
-        row = await repo.account_for_key(conn, key)
-    if row is None:
-        raise Unauthorized("The secret key is not valid, or it was revoked.")
-    account = Account.from_row(row)
-    ctx.keys.put(digest, account)
-    ctx.accounts.put(account.id, account)
-    return account
+    use: KeyUse | None = ctx.keys.get(digest)
+    if use is None:
+        async with ctx.db.transaction(write=False) as conn:
+            row = await repo.account_for_key(conn, key)
+        if row is None:
+            raise Unauthorized("The secret key is not valid, or it was revoked.")
+        use = KeyUse(Account.from_row(row), row.key_id, row.key_last_used_at)
+        ctx.keys.put(digest, use)
+        ctx.accounts.put(use.account.id, use.account)
+    now = ctx.clock()
+    stale = now - LAST_USED_PRECISION
+    if use.last_used_at is None or use.last_used_at < stale:
+        async with ctx.db.transaction() as conn:
+            await repo.touch_key(conn, use.key_id, now, stale)
+        use.last_used_at = now
+    return use.account
 
 
 async def list_keys(ctx: Context) -> list[Row]:

@@ -12,6 +12,7 @@ from tender.service.context import Context
 from tender.service.idempotency import IdempotencyKey, Reply, run
 from tender.service.views import timestamp
 from tender.storage import deliveries as repo
+from tender.storage import history
 from tender.storage import webhooks as subscriptions
 from tender.storage.db import Conn
 
@@ -210,3 +211,12 @@ async def stream(
         "data": [{"seq": r.seq, "event": r.payload} for r in rows],
         "cursor": rows[-1].seq if rows else after,
     }
+
+
+async def recent(ctx: Context, account: Account, limit: int = 20) -> dict[str, Any]:
+    """The account's latest events (oldest first) and the cursor to follow the stream from."""
+    limit = _limit(limit)
+    async with ctx.db.transaction(write=False) as conn:
+        rows = list(reversed(await history.recent_events(conn, account.id, limit)))
+        cursor = rows[-1].seq if rows else await repo.last_seq(conn, account.id)
+    return {"data": [{"seq": r.seq, "event": r.payload} for r in rows], "cursor": cursor}

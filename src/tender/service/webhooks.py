@@ -7,6 +7,7 @@ switches signing to it from that moment, and ``delete_secret`` retires the old o
 
 import secrets as random_secrets
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -260,3 +261,34 @@ async def delete_secret(
         return Reply(204, None)
 
     return await run(ctx, account.id, idem, effect)
+
+
+# --- pausing (the dashboard) ------------------------------------------------------------------
+
+
+async def set_paused(
+    ctx: Context,
+    account: Account,
+    subscription_id: str,
+    paused: bool,
+    idem: IdempotencyKey | None,
+) -> Reply:
+    """Pause (deliveries wait, in order, as pending) or resume (they go out at once)."""
+
+    async def effect(conn: Conn) -> Reply:
+        row = await _load(conn, account, subscription_id)
+        now = ctx.clock()
+        if paused != (row.paused_at is not None):
+            await repo.update_subscription(
+                conn, subscription_id, dict(paused_at=now if paused else None, updated_at=now)
+            )
+        return Reply(200, {"id": subscription_id, "paused": paused})
+
+    return await run(ctx, account.id, idem, effect)
+
+
+async def paused_since(ctx: Context, account: Account) -> dict[str, datetime]:
+    """When each paused live subscription of the account was paused."""
+    async with ctx.db.transaction(write=False) as conn:
+        rows = await repo.list_subscriptions(conn, account.id)
+    return {row.id: row.paused_at for row in rows if row.paused_at is not None}

@@ -63,27 +63,50 @@ async def key_exists(conn: Conn, key: str) -> bool:
     return (await conn.execute(query)).first() is not None
 
 
+async def accounts_named(conn: Conn, name: str) -> Sequence[Row]:
+    """Every account called ``name`` (one per environment, normally), oldest first."""
+    query = select(accounts).where(accounts.c.name == name).order_by(accounts.c.created_at)
+    return (await conn.execute(query)).all()
+
+
 async def account_for_key(conn: Conn, key: str) -> Row | None:
-    """The account a live (unrevoked) key belongs to."""
+    """The account a live (unrevoked) key belongs to, with the key's id and last use."""
     query = (
-        select(accounts)
+        select(
+            accounts,
+            api_keys.c.id.label("key_id"),
+            api_keys.c.last_used_at.label("key_last_used_at"),
+        )
         .join(api_keys, api_keys.c.account_id == accounts.c.id)
         .where(api_keys.c.key_hash == hash_key(key), api_keys.c.revoked_at.is_(None))
     )
     return (await conn.execute(query)).first()
 
 
-async def list_keys(conn: Conn) -> Sequence[Row]:
+async def list_keys(conn: Conn, account_id: str | None = None) -> Sequence[Row]:
     query = select(api_keys, accounts.c.name.label("account_name")).join(
         accounts, api_keys.c.account_id == accounts.c.id
     )
-    return (await conn.execute(query.order_by(api_keys.c.created_at))).all()
+    if account_id is not None:
+        query = query.where(api_keys.c.account_id == account_id)
+    return (await conn.execute(query.order_by(api_keys.c.created_at, api_keys.c.id))).all()
 
 
-async def revoke_key(conn: Conn, key_id: str, now: datetime) -> bool:
-    result = await conn.execute(
-        update(api_keys)
-        .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+async def revoke_key(conn: Conn, key_id: str, now: datetime, account_id: str | None = None) -> bool:
+    query = update(api_keys).where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
+    if account_id is not None:
+        query = query.where(api_keys.c.account_id == account_id)
+    result = await conn.execute(query.values(revoked_at=now))
     return result.rowcount == 1
+
+
+async def touch_key(conn: Conn, key_id: str, now: datetime, stale: datetime) -> None:
+    """Record that a key was used now, unless that was already recorded after ``stale``."""
+    await conn.execute(
+        update(api_keys)
+        .where(
+            api_keys.c.id == key_id,
+            (api_keys.c.last_used_at.is_(None)) | (api_keys.c.last_used_at < stale),
+        )
+        .values(last_used_at=now)
+    )

@@ -93,6 +93,8 @@ async def claim_due(
         earlier.c.event_seq < D.c.event_seq,
         earlier.c.status == PENDING,
     )
+    # A paused subscription's deliveries wait, in order, until it is resumed.
+    paused = select(S.c.id).where(S.c.id == D.c.subscription_id, S.c.paused_at.is_not(None))
     query = (
         select(D.c.id)
         .where(
@@ -100,6 +102,7 @@ async def claim_due(
             D.c.next_attempt_at <= now,
             (D.c.lease_until.is_(None)) | (D.c.lease_until < now),
             ~exists(blocked),
+            ~exists(paused),
         )
         .order_by(D.c.next_attempt_at, D.c.event_seq)
         .limit(limit)

@@ -49,6 +49,8 @@ api_keys = Table(
     Column("environment", String(16), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime),
+    # Written at most once a minute per key (the API authenticates every request).
+    Column("last_used_at", UTCDateTime),
 )
 
 payment_intents = Table(
@@ -75,6 +77,8 @@ payment_intents = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_payment_intents_account_created", "account_id", "created_at", "id"),
+    # Covers the dashboard overview's scan of an account's intents by creation time.
+    Index("ix_payment_intents_overview", "account_id", "created_at", "id", "currency"),
     Index("ix_payment_intents_status_expire", "status", "expire_at"),
 )
 
@@ -160,6 +164,10 @@ payment_attempts = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
     Index("ix_payment_attempts_state_release", "state", "release_at"),
+    # Covers the dashboard overview's join from intents to their finished attempts.
+    Index(
+        "ix_payment_attempts_overview", "intent_id", "completed_at", "state", "amount", "message"
+    ),
 )
 
 captures = Table(
@@ -191,6 +199,7 @@ refunds = Table(
     Column("transaction_id", String(64)),
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_refunds_status_created", "status", "created_at"),
+    Index("ix_refunds_created_at", "created_at"),  # the dashboard's refunds per day
 )
 
 reversals = Table(
@@ -222,6 +231,7 @@ webhook_subscriptions = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("deleted_at", UTCDateTime),  # kept, so its delivery log stays readable
+    Column("paused_at", UTCDateTime),  # paused: deliveries wait (pending) until resumed
 )
 
 # Signing secrets; exactly one is active per subscription (rotation: add, activate, delete).
@@ -302,4 +312,45 @@ webhook_attempts = Table(
     Column("status_code", Integer),
     Column("response_body", Text),
     Column("error", String(500)),
+)
+
+
+# --- the merchant dashboard (issue 13) ----------------------------------------------------
+
+# People who sign in to the dashboard. Each belongs to one account (and may switch to the
+# account of the same name in the other environment); passwords are argon2id hashes.
+dashboard_users = Table(
+    "dashboard_users",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("email", String(254), nullable=False, unique=True),  # stored lower-cased
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),  # owner | developer | support
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("disabled_at", UTCDateTime),
+    Column("last_sign_in_at", UTCDateTime),
+)
+
+# Server-side sessions: the cookie holds a random token, the row its sha256 (a copied database
+# cannot be replayed as cookies). ``account_id`` is the account the session is looking at.
+dashboard_sessions = Table(
+    "dashboard_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # sha256 hex of the cookie's token
+    Column("user_id", String(64), ForeignKey("dashboard_users.id"), nullable=False, index=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
+
+# Failed sign-ins per e-mail address (known or not, so a lockout reveals nothing).
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("email", String(254), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", UTCDateTime),
+    Column("updated_at", UTCDateTime, nullable=False),
 )
