@@ -26,7 +26,7 @@ async def _tender(database_url: str, *args: str) -> tuple[int, str, str]:
 async def test_migrate_reports_the_revision(database_url: str) -> None:
     code, _, err = await _tender(database_url, "migrate")
     assert code == 0, err
-    assert "at revision 0003_webhooks" in err
+    assert "at revision 0005_security" in err
 
 
 async def test_keys_create_list_revoke(database_url: str, client: httpx.AsyncClient) -> None:

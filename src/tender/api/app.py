@@ -28,8 +28,10 @@ from tender.api.routes import (
 from tender.clock import Clock, system_clock
 from tender.config import Settings
 from tender.demo import shop as demo_shop
+from tender.service import idempotency, installation
 from tender.service.context import Context
 from tender.service.jobs import background_jobs
+from tender.service.ratelimit import Rules
 from tender.storage.db import Database
 
 log = logging.getLogger("tender")
@@ -57,6 +59,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.database_url)
         ctx = app.state.ctx = Context(db=db, settings=settings, clock=clock)
+        try:
+            ctx.settings = await installation.prepare(ctx)
+            await idempotency.release_orphaned_claims(ctx)
+        except BaseException:
+            await db.dispose()
+            raise
         tasks = [
             asyncio.create_task(job(ctx), name=name)
             for name, job in (background_jobs() if run_jobs else [])
@@ -67,6 +75,7 @@ def create_app(
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await ctx.limiter.aclose()
             await db.dispose()
 
     app = FastAPI(
@@ -77,6 +86,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
+    Rules.of(settings)  # a malformed TENDER_LIMIT_* fails here, before anything is served
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(PublicCors)
     problems.install(app)
@@ -90,7 +100,8 @@ def create_app(
     app.include_router(docs.router)
     app.mount(docs.ASSETS, StaticFiles(directory=docs.ASSET_DIR), name="swagger")
     checkout.install(app)
-    app.include_router(demo_shop.router)
+    if settings.demo:
+        app.include_router(demo_shop.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -11,6 +11,7 @@ from sqlalchemy import Row
 from tender.domain.money import DEFAULT_ACCOUNT_CURRENCIES
 from tender.errors import InvalidRequest, NotFound, Unauthorized
 from tender.ids import new_id
+from tender.service import limits
 from tender.service.context import Context
 from tender.storage import accounts as repo
 
@@ -111,14 +112,23 @@ def parse_authorization(header: str | None) -> str:
     return decoded.partition(":")[0]
 
 
-async def authenticate(ctx: Context, header: str | None) -> Account:
-    key = parse_authorization(header)
-    if not KEY_PATTERN.match(key):
-        raise Unauthorized("The secret key is malformed.")
-    async with ctx.db.transaction(write=False) as conn:
-        row = await repo.account_for_key(conn, key)
-    if row is None:
-        raise Unauthorized("The secret key is not valid, or it was revoked.")
+async def authenticate(ctx: Context, header: str | None, client: str | None = None) -> Account:
+    """The account of the key in ``header``. Failures with a credential are counted per client
+    address, and an address over its limit cannot authenticate at all for a while."""
+    if not header:
+        parse_authorization(header)  # raises: nothing was guessed, nothing to count
+    await limits.check_authentication(ctx, client)
+    try:
+        key = parse_authorization(header)
+        if not KEY_PATTERN.match(key):
+            raise Unauthorized("The secret key is malformed.")
+        async with ctx.db.transaction(write=False) as conn:
+            row = await repo.account_for_key(conn, key)
+        if row is None:
+            raise Unauthorized("The secret key is not valid, or it was revoked.")
+    except Unauthorized:
+        await limits.authentication_failed(ctx, client)
+        raise
     return Account.from_row(row)
 
 

@@ -2,7 +2,12 @@
 
 import hashlib
 import json
+import logging
+import math
+import os
 import re
+import secrets
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,6 +21,53 @@ from tender.storage import idempotency as repo
 from tender.storage.idempotency import ClaimResult
 
 MAX_KEY_LENGTH = 255
+RETRY_AFTER_CAP = 5  # seconds suggested to a caller whose key is in flight
+log = logging.getLogger("tender.idempotency")
+_owner: tuple[int, str] | None = None
+
+
+def process_owner() -> str:
+    """``host/pid/nonce`` of this process: who holds the in-flight claims it makes."""
+    global _owner
+    if _owner is None or _owner[0] != os.getpid():
+        nonce = secrets.token_hex(4)
+        _owner = (os.getpid(), f"{socket.gethostname()}/{os.getpid()}/{nonce}"[:128])
+    return _owner[1]
+
+
+def _dead(owner: str) -> bool:
+    """Whether the process that wrote ``owner`` (on this host) is gone."""
+    if owner == process_owner():
+        return False
+    try:
+        pid = int(owner.rsplit("/", 2)[1])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():  # our pid, another nonce: an earlier life of this process's pid
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
+
+
+async def release_orphaned_claims(ctx: Context) -> int:
+    """At start-up: release in-flight keys held by dead processes of this host, so a retry
+    need not wait for their lease to end. Other hosts' claims are left to their leases."""
+    host = socket.gethostname() + "/"
+    async with ctx.db.transaction(write=False) as conn:
+        owners = [o for o in await repo.in_flight_owners(conn, host) if _dead(o)]
+    if not owners:
+        return 0
+    async with ctx.db.transaction() as conn:
+        released = await repo.release_owners(conn, owners)
+    log.info("released %d idempotency key(s) left in flight by a stopped process", released)
+    return released
+
+
 _PRINTABLE = re.compile(r"^[\x20-\x7e]+\Z")
 
 
@@ -71,6 +123,7 @@ async def run(ctx: Context, account_id: str, idem: IdempotencyKey | None, effect
             now=ctx.clock(),
             lease=timedelta(seconds=settings.idempotency_lease_seconds),
             ttl=timedelta(hours=settings.idempotency_ttl_hours),
+            owner=process_owner(),
         )
     if claim.result is ClaimResult.REPLAY:
         assert claim.status is not None
@@ -82,8 +135,13 @@ async def run(ctx: Context, account_id: str, idem: IdempotencyKey | None, effect
             "use a new key for a new request."
         )
     if claim.result is ClaimResult.IN_FLIGHT:
+        wait = 1  # the holder usually finishes within moments; never beyond its lease
+        if claim.locked_until is not None:
+            left = math.ceil((claim.locked_until - ctx.clock()).total_seconds())
+            wait = max(1, min(RETRY_AFTER_CAP, left))
         raise IdempotencyInFlight(
-            f"A request with idempotency key {idem.key!r} is still being processed; retry later."
+            f"A request with idempotency key {idem.key!r} is still being processed; retry later.",
+            retry_after=wait,
         )
 
     try:
@@ -101,3 +159,10 @@ async def run(ctx: Context, account_id: str, idem: IdempotencyKey | None, effect
         async with ctx.db.transaction() as conn:
             await repo.release(conn, account_id, idem.key)
         raise
+
+
+async def purge_expired(ctx: Context) -> int:
+    """Forget keys older than their TTL (the housekeeping job calls this)."""
+    older_than = ctx.clock() - timedelta(hours=ctx.settings.idempotency_ttl_hours)
+    async with ctx.db.transaction() as conn:
+        return await repo.purge(conn, older_than)

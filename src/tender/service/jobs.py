@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from tender.service import dispatcher
 from tender.service.context import Context
 from tender.service.expiry import expiry_job
+from tender.service.housekeeping import housekeeping_job
 
 Job = Callable[[Context], Awaitable[None]]
 
@@ -16,4 +17,8 @@ Job = Callable[[Context], Awaitable[None]]
 def background_jobs() -> list[tuple[str, Job]]:
     """The (name, job) pairs to run; later issues register the expiry scheduler and the
     webhook dispatcher here."""
-    return [("expiry", expiry_job), ("webhooks", dispatcher.run)]
+    return [
+        ("expiry", expiry_job),
+        ("webhooks", dispatcher.run),
+        ("housekeeping", housekeeping_job),
+    ]

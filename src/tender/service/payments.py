@@ -25,6 +25,7 @@ from tender.processor.threeds import new_code
 from tender.service.accounts import Account
 from tender.service.context import Context
 from tender.service.gateway_inputs import CardPayment, WalletPayment, problems_of
+from tender.service.installation import fingerprint_of
 from tender.service.intents import set_status as _set_status
 from tender.service.intents import state_of
 from tender.service.views import total_amount
@@ -220,7 +221,7 @@ async def _attempt(
                     message=auth.message, amount=amount, card_brand=card.brand,
                     card_masked=card.masked, card_last4=card.last4, card_expiry=card.expiry,
                     cardholder_name=card.holder,
-                    fingerprint=card.fingerprint(ctx.settings.fingerprint_key),
+                    fingerprint=await fingerprint_of(ctx, card),
                     processor_data=auth.processor_data, created_at=now,
                 ),
             )  # fmt: skip

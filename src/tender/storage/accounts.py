@@ -93,3 +93,10 @@ async def revoke_key(conn: AsyncConnection, key_id: str, now: datetime) -> bool:
         .values(revoked_at=now)
     )
     return result.rowcount == 1
+
+
+async def any_live_key(conn: AsyncConnection, environment: str) -> bool:
+    query = select(api_keys.c.id).where(
+        api_keys.c.environment == environment, api_keys.c.revoked_at.is_(None)
+    )
+    return (await conn.execute(query.limit(1))).first() is not None

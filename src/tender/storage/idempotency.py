@@ -27,6 +27,7 @@ class Claim:
     result: ClaimResult
     status: int | None = None
     body: str | None = None
+    locked_until: datetime | None = None  # IN_FLIGHT: when the holder's lease ends
 
 
 async def claim(
@@ -38,6 +39,7 @@ async def claim(
     now: datetime,
     lease: timedelta,
     ttl: timedelta,
+    owner: str | None = None,
 ) -> Claim:
     """Claim ``key`` for this request, or say why not. The caller's transaction commits it."""
     values = dict(
@@ -47,6 +49,7 @@ async def claim(
         response_body=None,
         locked_until=now + lease,
         created_at=now,
+        owner=owner,
     )
     where = (T.c.account_id == account_id, T.c.key == key)
     for _ in range(3):
@@ -69,9 +72,9 @@ async def claim(
     if row.state == "done":
         return Claim(ClaimResult.REPLAY, row.response_status, row.response_body)
     if row.locked_until and row.locked_until > now:
-        return Claim(ClaimResult.IN_FLIGHT)
+        return Claim(ClaimResult.IN_FLIGHT, locked_until=row.locked_until)
     # The request that held the lease died before committing anything: take it over.
-    await conn.execute(update(T).where(*where).values(locked_until=now + lease))
+    await conn.execute(update(T).where(*where).values(locked_until=now + lease, owner=owner))
     return Claim(ClaimResult.CLAIMED)
 
 
@@ -94,4 +97,21 @@ async def release(conn: AsyncConnection, account_id: str, key: str) -> None:
 
 async def purge(conn: AsyncConnection, older_than: datetime) -> int:
     result = await conn.execute(delete(T).where(T.c.created_at < older_than))
+    return result.rowcount or 0
+
+
+async def in_flight_owners(conn: AsyncConnection, host_prefix: str) -> list[str]:
+    """Owners (``host/pid/nonce``) on one host that hold in-flight claims."""
+    query = (
+        select(T.c.owner)
+        .where(T.c.state == "in_flight", T.c.owner.like(host_prefix + "%"))
+        .distinct()
+    )
+    return [row[0] for row in await conn.execute(query)]
+
+
+async def release_owners(conn: AsyncConnection, owners: list[str]) -> int:
+    """Forget the in-flight claims of processes known to be dead (nothing of theirs committed:
+    an effect and its completed key commit together)."""
+    result = await conn.execute(delete(T).where(T.c.state == "in_flight", T.c.owner.in_(owners)))
     return result.rowcount or 0

@@ -124,6 +124,8 @@ idempotency_keys = Table(
     Column("response_body", Text),
     Column("locked_until", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
+    # host/pid/nonce of the process holding an in-flight claim (released when it is found dead)
+    Column("owner", String(128)),
     Index("ix_idempotency_keys_created", "created_at"),
 )
 
@@ -292,4 +294,26 @@ webhook_attempts = Table(
     Column("status_code", Integer),
     Column("response_body", Text),
     Column("error", String(500)),
+)
+
+# --- security (issue 12) ------------------------------------------------------------------
+
+# Secrets Tender generates on its first start (card fingerprint key, the demo shop's key…), so
+# no installation runs with a default that is written in the repository.
+installation_secrets = Table(
+    "installation_secrets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Fixed-window rate-limit counters (the ``limits`` library's storage when Redis is not used).
+rate_limit_counters = Table(
+    "rate_limit_counters",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("hits", Integer, nullable=False),
+    Column("expires_at_ms", BigInteger, nullable=False),  # Unix time in milliseconds
+    Index("ix_rate_limit_counters_expires", "expires_at_ms"),
 )

@@ -16,9 +16,10 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from tender.api.deps import Ctx
-from tender.api.problems import trace_id_of
+from tender.api.problems import problem_response, trace_id_of
 from tender.api.schemas import Out
-from tender.service import payments, threeds
+from tender.errors import TooManyRequests
+from tender.service import limits, payments, threeds
 from tender.service.gateway_inputs import CardPayment, ThreeDsComplete, WalletPayment
 
 router = APIRouter(tags=["Gateway (browser library)"])
@@ -65,9 +66,12 @@ CORS = {
 
 async def _answer(request: Request, work: Awaitable[dict[str, Any]]) -> JSONResponse:
     """The use case's answer; an unexpected failure is statusCode 500, as Connect-E answers it
-    (logged by type and trace id: request bodies hold card data and are never logged)."""
+    (logged by type and trace id: request bodies hold card data and are never logged). A
+    card-testing refusal is a 429 problem with ``Retry-After``."""
     try:
         return JSONResponse(await work, headers=CORS)
+    except TooManyRequests as exc:
+        return problem_response(exc, trace_id_of(request), headers={**CORS, **exc.headers()})
     except Exception as exc:
         trace = trace_id_of(request)
         log.error("gateway call failed: %s (traceId %s)", type(exc).__name__, trace)
@@ -81,6 +85,18 @@ async def _answer(request: Request, work: Awaitable[dict[str, Any]]) -> JSONResp
 @router.options("/mobile/payments/{path:path}", include_in_schema=False)
 async def preflight(path: str) -> Response:
     return Response(status_code=204, headers=CORS)
+
+
+def _guarded(
+    ctx: Ctx, token: str, request: Request, pay: Any, body: Any, wallet: str | None = None
+) -> Awaitable[dict[str, Any]]:
+    """The payment, behind the card-testing defence (``service.limits``)."""
+    client = request.client.host if request.client else None
+
+    def attempt() -> Awaitable[dict[str, Any]]:
+        return pay(ctx, token, body) if wallet is None else pay(ctx, token, wallet, body)
+
+    return limits.guard_card_attempt(ctx, token, client, attempt)
 
 
 async def _json(request: Request) -> Any:
@@ -103,7 +119,8 @@ async def pay_with_card(token: str, request: Request, ctx: Ctx) -> JSONResponse:
     """Authorizes the intent whose client session secret is `token`. Auto capture mode intents
     become `Captured`, Manual ones `Authorized`; a declined attempt leaves the intent `Created`.
     The token is single use: refresh the secret after a failed attempt."""
-    return await _answer(request, payments.pay_card(ctx, token, await _json(request)))
+    body = await _json(request)
+    return await _answer(request, _guarded(ctx, token, request, payments.pay_card, body))
 
 
 @router.post(
@@ -114,8 +131,9 @@ async def pay_with_card(token: str, request: Request, ctx: Ctx) -> JSONResponse:
 )
 async def pay_with_google_pay(token: str, request: Request, ctx: Ctx) -> JSONResponse:
     """A simulated wallet: no 3-D Secure (the device authenticated the cardholder)."""
+    body = await _json(request)
     return await _answer(
-        request, payments.pay_wallet(ctx, token, "GooglePay", await _json(request))
+        request, _guarded(ctx, token, request, payments.pay_wallet, body, "GooglePay")
     )
 
 
@@ -127,7 +145,10 @@ async def pay_with_google_pay(token: str, request: Request, ctx: Ctx) -> JSONRes
 )
 async def pay_with_apple_pay(token: str, request: Request, ctx: Ctx) -> JSONResponse:
     """A simulated wallet: no 3-D Secure (the device authenticated the cardholder)."""
-    return await _answer(request, payments.pay_wallet(ctx, token, "ApplePay", await _json(request)))
+    body = await _json(request)
+    return await _answer(
+        request, _guarded(ctx, token, request, payments.pay_wallet, body, "ApplePay")
+    )
 
 
 async def _complete(token: str, request: Request, ctx: Ctx) -> JSONResponse:

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
-from tender.api.deps import AuthedAccount, Ctx, Idem, require_version
+from tender.api.deps import AuthedAccount, ClientAddress, Ctx, Idem, require_version
 from tender.api.reply import respond
 from tender.api.schemas import (
     PaymentIntent,
@@ -68,11 +68,13 @@ async def get_public_payment_intent(paymentIntentId: str, ctx: Ctx) -> JSONRespo
 @router.post(
     "/public/{paymentIntentId}/refresh-client-session-secret",
     response_model=PublicPaymentIntent,
-    responses=problems(404, 409),
+    responses=problems(404, 409, 429),
     summary="Refresh the client session secret (customer side, no key)",
 )
-async def refresh_public_secret(paymentIntentId: str, ctx: Ctx) -> JSONResponse:
-    return JSONResponse(await intents.public_refresh(ctx, paymentIntentId))
+async def refresh_public_secret(
+    paymentIntentId: str, ctx: Ctx, client: ClientAddress
+) -> JSONResponse:
+    return JSONResponse(await intents.public_refresh(ctx, paymentIntentId, client))
 
 
 @router.get(

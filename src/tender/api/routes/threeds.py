@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from tender.api.deps import Ctx
-from tender.service import threeds
+from tender.service import limits, threeds
 
 router = APIRouter(tags=["3-D Secure (sandbox issuer)"])
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
@@ -96,4 +96,5 @@ async def challenge_decision(attemptId: str, request: Request, ctx: Ctx) -> HTML
     except threeds.WrongCode:
         view = await threeds.challenge(ctx, attemptId, "That code is not right; try again.")
         return _page(view, back)
+    await limits.challenge_decided(ctx, result, request.client.host if request.client else None)
     return _result(attemptId, result, back)
