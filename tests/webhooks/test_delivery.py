@@ -82,7 +82,7 @@ async def test_a_receiver_down_for_a_while_gets_every_event_in_order_per_intent(
     log = (await api.request("GET", f"/webhooks/{subscription['id']}/deliveries")).json()["data"]
     tried = [d for d in log if d["attemptCount"]]
     assert {d["event"] for d in tried} == {"payment_intent.created"}
-    assert all("ConnectError" in d["lastError"] for d in tried)
+    assert all(d["lastError"] == "no HTTP answer from the receiver" for d in tried)
 
     receiver.start()
     try:
@@ -169,7 +169,7 @@ async def test_transport_errors_are_recorded_and_retried(api: Api, ctx: Context,
     [delivery] = (await api.request("GET", f"/webhooks/{sub['id']}/deliveries")).json()["data"]
     detail = (await api.request("GET", f"/webhooks/{sub['id']}/deliveries/{delivery['id']}")).json()
     assert [(a["statusCode"], a["error"]) for a in detail["attempts"]] == [
-        (None, "ReadError: connection reset by peer"),
+        (None, "no HTTP answer from the receiver"),
         (204, None),
     ]
     assert calls[0].headers["dojo-signature"] == calls[1].headers["dojo-signature"]
