@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 
 from tender import __version__
 from tender.api import problems
@@ -62,6 +63,8 @@ def create_app(
         try:
             ctx.settings = await installation.prepare(ctx)
             await idempotency.release_orphaned_claims(ctx)
+        except (OSError, SQLAlchemyError) as exc:  # /health reports it; payments wait for it
+            log.warning("database unreachable at start-up (%s); secrets load later", exc)
         except BaseException:
             await db.dispose()
             raise

@@ -15,6 +15,7 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from tender.api.path_ids import PathId
 from tender.demo.key import demo_key
 from tender.service import limits
 from tender.web import Markup, escape, page, render
@@ -127,12 +128,12 @@ async def create_hosted_order(request: Request) -> JSONResponse:
     return JSONResponse({"paymentLink": response.json()["paymentLink"]})
 
 
-@router.post("/api/orders/{intent_id}/retry")
-async def retry_order(intent_id: str, request: Request) -> JSONResponse:
+@router.post("/api/orders/{intent_id:id}/retry")
+async def retry_order(intent_id: PathId, request: Request) -> JSONResponse:
     """After a failed attempt: a fresh single-use secret for the same intent."""
     await _count_order(request)
     response = await _call(
-        request, "POST", f"/payment-intents/{intent_id}/refresh-client-session-secret"
+        request, "POST", f"/payment-intents/{intent_id:id}/refresh-client-session-secret"
     )
     if response.status_code != 200:
         return _failed(response)
@@ -141,10 +142,10 @@ async def retry_order(intent_id: str, request: Request) -> JSONResponse:
     )
 
 
-@router.get("/api/orders/{intent_id}")
-async def order_status(intent_id: str, request: Request) -> JSONResponse:
+@router.get("/api/orders/{intent_id:id}")
+async def order_status(intent_id: PathId, request: Request) -> JSONResponse:
     """The browser's word is not proof of payment: the server asks Tender for the status."""
-    response = await _call(request, "GET", f"/payment-intents/{intent_id}")
+    response = await _call(request, "GET", f"/payment-intents/{intent_id:id}")
     if response.status_code != 200:
         return _failed(response)
     intent = response.json()

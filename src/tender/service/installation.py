@@ -71,5 +71,13 @@ async def prepare(ctx: Context) -> Settings:
 
 
 async def fingerprint_of(ctx: Context, card: Card) -> str:
-    """The card's fingerprint, computed in a thread: the slow hash must not stall the loop."""
+    """The card's fingerprint, computed in a thread: the slow hash must not stall the loop.
+    Never with an empty key: if start-up could not load it, it is read now (read-only, as the
+    caller may hold the write transaction) or the payment fails."""
+    if not ctx.settings.fingerprint_key:
+        async with ctx.db.transaction(write=False) as conn:
+            key = await repo.get(conn, FINGERPRINT_KEY)
+        if not key:
+            raise RuntimeError("the card fingerprint key is not loaded yet")
+        ctx.settings = ctx.settings.model_copy(update={"fingerprint_key": key})
     return await asyncio.to_thread(card.fingerprint, ctx.settings.fingerprint_key)

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from tender.api.deps import Ctx
+from tender.api.path_ids import PathToken
 from tender.api.problems import problem_response, trace_id_of
 from tender.api.schemas import Out
 from tender.errors import TooManyRequests
@@ -107,7 +108,7 @@ async def _json(request: Request) -> Any:
 
 
 @router.post(
-    "/api/payments/{token}",
+    "/api/payments/{token:token}",
     response_model=GatewayResult,
     summary="Pay with a card",
     openapi_extra=_body(
@@ -115,7 +116,7 @@ async def _json(request: Request) -> Any:
         'Card details as Dojo\'s SDK sends them; `expiryDate` is "MM / YY" (or "MM/YY").',
     ),
 )
-async def pay_with_card(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+async def pay_with_card(token: PathToken, request: Request, ctx: Ctx) -> JSONResponse:
     """Authorizes the intent whose client session secret is `token`. Auto capture mode intents
     become `Captured`, Manual ones `Authorized`; a declined attempt leaves the intent `Created`.
     The token is single use: refresh the secret after a failed attempt."""
@@ -124,12 +125,12 @@ async def pay_with_card(token: str, request: Request, ctx: Ctx) -> JSONResponse:
 
 
 @router.post(
-    "/api/payments/{token}/google-pay",
+    "/api/payments/{token:token}/google-pay",
     response_model=GatewayResult,
     summary="Pay with Google Pay (simulated)",
     openapi_extra=_body(WalletPayment, "`cardNumber`: a test card standing for the wallet's card"),
 )
-async def pay_with_google_pay(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+async def pay_with_google_pay(token: PathToken, request: Request, ctx: Ctx) -> JSONResponse:
     """A simulated wallet: no 3-D Secure (the device authenticated the cardholder)."""
     body = await _json(request)
     return await _answer(
@@ -138,12 +139,12 @@ async def pay_with_google_pay(token: str, request: Request, ctx: Ctx) -> JSONRes
 
 
 @router.post(
-    "/api/payments/{token}/apple-pay",
+    "/api/payments/{token:token}/apple-pay",
     response_model=GatewayResult,
     summary="Pay with Apple Pay (simulated)",
     openapi_extra=_body(WalletPayment, "`cardNumber`: a test card standing for the wallet's card"),
 )
-async def pay_with_apple_pay(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+async def pay_with_apple_pay(token: PathToken, request: Request, ctx: Ctx) -> JSONResponse:
     """A simulated wallet: no 3-D Secure (the device authenticated the cardholder)."""
     body = await _json(request)
     return await _answer(
@@ -166,23 +167,23 @@ _COMPLETE_DOC = _body(ThreeDsComplete, "`md` from the statusCode 3 answer (`tran
 
 
 @router.post(
-    "/api/payments/{token}/three-ds-complete",
+    "/api/payments/{token:token}/three-ds-complete",
     response_model=GatewayResult,
     summary="Complete 3-D Secure",
     openapi_extra=_COMPLETE_DOC,
 )
-async def three_ds_complete(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+async def three_ds_complete(token: PathToken, request: Request, ctx: Ctx) -> JSONResponse:
     """The final answer of a challenged attempt once the cardholder decided; `3` while the
     challenge is still open."""
     return await _complete(token, request, ctx)
 
 
 @router.post(
-    "/mobile/payments/{token}/three-ds-complete",
+    "/mobile/payments/{token:token}/three-ds-complete",
     response_model=GatewayResult,
     summary="Complete 3-D Secure (mobile SDK path)",
     openapi_extra=_COMPLETE_DOC,
 )
-async def mobile_three_ds_complete(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+async def mobile_three_ds_complete(token: PathToken, request: Request, ctx: Ctx) -> JSONResponse:
     """Same as `/api/payments/{token}/three-ds-complete`."""
     return await _complete(token, request, ctx)

@@ -5,6 +5,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from tender.api.deps import AuthedAccount, Ctx, Idem, require_version
+from tender.api.path_ids import PathId
 from tender.api.problems import trace_id_of
 from tender.api.reply import respond
 from tender.api.schemas import Out, problems
@@ -57,13 +58,13 @@ def _respond(reply: Reply, request: Request) -> Response:
 
 
 @router.post(
-    "/{paymentIntentId}/captures",
+    "/{paymentIntentId:id}/captures",
     response_model=CaptureResult,
     responses=problems(400, 401, 402, 404, 409, 422),
     summary="Capture an authorized payment (full or partial)",
 )
 async def capture(
-    paymentIntentId: str,
+    paymentIntentId: PathId,
     body: CaptureRequest,
     account: AuthedAccount,
     ctx: Ctx,
@@ -79,13 +80,13 @@ async def capture(
 
 
 @router.post(
-    "/{paymentIntentId}/refunds",
+    "/{paymentIntentId:id}/refunds",
     response_model=RefundResult,
     responses=problems(400, 401, 404, 409, 422),
     summary="Refund a captured payment (full or partial)",
 )
 async def refund(
-    paymentIntentId: str, body: RefundRequest, account: AuthedAccount, ctx: Ctx, idem: Idem
+    paymentIntentId: PathId, body: RefundRequest, account: AuthedAccount, ctx: Ctx, idem: Idem
 ) -> Response:
     """The `idempotencyKey` header is required (400 without it): one key per new refund.
     Several partial refunds may be made until the captured amount is refunded; the first moves
@@ -94,22 +95,24 @@ async def refund(
 
 
 @router.get(
-    "/refunds/{refundId}",
+    "/refunds/{refundId:id}",
     response_model=Refund,
     responses=problems(401, 404),
     summary="Retrieve a refund",
 )
-async def get_refund(refundId: str, account: AuthedAccount, ctx: Ctx) -> JSONResponse:
+async def get_refund(refundId: PathId, account: AuthedAccount, ctx: Ctx) -> JSONResponse:
     return JSONResponse(await money.get_refund(ctx, account, refundId))
 
 
 @router.post(
-    "/{paymentIntentId}/reversal",
+    "/{paymentIntentId:id}/reversal",
     response_model=ReversalResult,
     responses=problems(401, 404, 409, 422),
     summary="Reverse (void) the whole payment",
 )
-async def reversal(paymentIntentId: str, account: AuthedAccount, ctx: Ctx, idem: Idem) -> Response:
+async def reversal(
+    paymentIntentId: PathId, account: AuthedAccount, ctx: Ctx, idem: Idem
+) -> Response:
     """Manual: while `Authorized`, within 7 days. Auto: while `Captured`, on the UTC day of the
     payment. Anything else answers 409 naming the current status and those that would allow it."""
     return respond(await money.reverse(ctx, account, paymentIntentId, idem))
