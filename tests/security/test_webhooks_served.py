@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import free_port
+from tests.processes import free_port, fresh_database
 from tests.security.served import Served, served
 from tests.webhooks.receiver import Receiver
 
@@ -72,13 +72,14 @@ def test_refused_deliveries_fail_at_once_with_the_reason(
 ) -> None:
     """Subscribed while the server allowed loopback targets; sent after the operator turned them
     off: nothing reaches the receiver, and the delivery fails at its first attempt."""
-    with served(tmp_path) as first:
-        key = first.printed_key
-        sub = subscribe(first, key, receiver.url)
-        assert sub.status_code == 200, sub.text
-    with served(tmp_path, first.database_url, TENDER_WEBHOOK_ALLOW_PRIVATE="false") as server:
-        server.create(key)
-        delivery = wait_for_attempt(server, key, sub.json()["id"])
+    with fresh_database(tmp_path) as url:
+        with served(tmp_path, url) as first:
+            key = first.printed_key
+            sub = subscribe(first, key, receiver.url)
+            assert sub.status_code == 200, sub.text
+        with served(tmp_path, url, TENDER_WEBHOOK_ALLOW_PRIVATE="false") as server:
+            server.create(key)
+            delivery = wait_for_attempt(server, key, sub.json()["id"])
     assert delivery["status"] == "failed" and delivery["attemptCount"] == 1
     assert delivery["lastError"].startswith("refused: 127.0.0.1 is a private or loopback address")
     assert receiver.requests == []
