@@ -133,7 +133,7 @@ async def retry_order(intent_id: PathId, request: Request) -> JSONResponse:
     """After a failed attempt: a fresh single-use secret for the same intent."""
     await _count_order(request)
     response = await _call(
-        request, "POST", f"/payment-intents/{intent_id:id}/refresh-client-session-secret"
+        request, "POST", f"/payment-intents/{intent_id}/refresh-client-session-secret"
     )
     if response.status_code != 200:
         return _failed(response)
@@ -145,7 +145,7 @@ async def retry_order(intent_id: PathId, request: Request) -> JSONResponse:
 @router.get("/api/orders/{intent_id:id}")
 async def order_status(intent_id: PathId, request: Request) -> JSONResponse:
     """The browser's word is not proof of payment: the server asks Tender for the status."""
-    response = await _call(request, "GET", f"/payment-intents/{intent_id:id}")
+    response = await _call(request, "GET", f"/payment-intents/{intent_id}")
     if response.status_code != 200:
         return _failed(response)
     intent = response.json()

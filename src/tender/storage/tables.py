@@ -87,7 +87,7 @@ payment_events = Table(
     Column("event_type", String(24), nullable=False),
     Column("transaction_id", String(64)),
     Column("auth_code", String(16)),
-    Column("card_number", String(32)),  # masked only, e.g. 445653******1096
+    Column("card_number", String(32)),  # masked: last four only, ************1096
     Column("expiry_date", String(8)),
     Column("card_type", String(16)),
     Column("cardholder_name", String(100)),
@@ -132,7 +132,7 @@ idempotency_keys = Table(
 # --- paying (issue 3): attempts and money movements, append-only rows ----------------------
 
 # One payment attempt (card or wallet) against an intent. No full card number, no CVV: only the
-# brand, the masked number, last four, expiry and a keyed fingerprint.
+# brand, the masked number (last four digits only), expiry and a slow (scrypt) fingerprint.
 payment_attempts = Table(
     "payment_attempts",
     metadata,
