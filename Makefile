@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
+# The newcomer's start: the demo shop is on (TENDER_DEMO=true) for this loopback server.
 run: $(STAMP)
-	$(BIN)/tender serve
+	TENDER_DEMO=$${TENDER_DEMO:-true} $(BIN)/tender serve
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 browser:

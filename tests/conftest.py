@@ -116,11 +116,14 @@ def clock() -> ShiftedClock:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
+    """The suite's settings: the demo on, rate limits off (tests/security turns them on)."""
     return Settings(
         database_url=database_url,
         public_url="http://testserver",
         run_workers=False,
         sandbox_journal=":memory:",
+        demo=True,
+        rate_limits=False,
     )
 
 

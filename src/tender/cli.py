@@ -19,7 +19,7 @@ from tender import cli_client
 from tender.cli_webhooks import listen, webhooks_app
 from tender.config import Settings
 from tender.errors import TenderError
-from tender.service import accounts, users
+from tender.service import accounts, installation, users
 from tender.service.context import Context
 from tender.storage import migrate as migrations
 from tender.storage.db import Database
@@ -85,11 +85,23 @@ def serve(
     """Migrate, create a sandbox account on the first start, and serve the API."""
     import uvicorn
 
+    from tender.api.access_log import install_root_redaction, uvicorn_log_config
     from tender.api.app import create_app
+    from tender.service.ratelimit import Rules
 
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = Settings(**overrides, run_workers=jobs and workers == 1)
+    try:
+        Rules.of(settings)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
     migrations.upgrade(settings.database_url)
+    try:
+        run_with_context(settings, installation.prepare)
+    except installation.UnsafeConfiguration as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
     key = run_with_context(settings, accounts.bootstrap_sandbox)
     if key:
         err.print(
@@ -98,9 +110,20 @@ def serve(
         )
         print(key, flush=True)
     err.print(f"Tender listening on {settings.base_url}  (API reference: {settings.base_url}/docs)")
+    if settings.demo:
+        err.print(f"Demo shop: {settings.base_url}/demo")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    install_root_redaction()
+    proxies = settings.trusted_proxies.strip()
     options: dict[str, Any] = dict(
-        host=settings.host, port=settings.port, log_level="info", loop="uvloop", http="httptools"
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        log_config=uvicorn_log_config(),
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+        loop="uvloop",
+        http="httptools",
     )
     if workers == 1:
         uvicorn.run(create_app(settings), **options)

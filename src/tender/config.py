@@ -1,5 +1,6 @@
 """Settings, read from ``TENDER_*`` environment variables (see the README)."""
 
+import ipaddress
 from datetime import timedelta
 from functools import cached_property
 
@@ -38,8 +39,34 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: int = 24
     idempotency_lease_seconds: int = 60
     fingerprint_key: str = Field(
-        default="tender-sandbox-fingerprint-key",
-        description="HMAC key for card fingerprints; set your own in production",
+        default="",
+        description="Key of the card fingerprints; empty: generated on the first start and kept "
+        "in the database",
+    )
+    demo: bool = Field(default=False, description="Serve the demo shop at /demo")
+    # Rate limits, in the ``limits`` library's notation ("5/hour", "20 per minute").
+    rate_limits: bool = Field(default=True, description="Enforce the rate limits below")
+    redis_url: str | None = Field(
+        default=None, description="Keep rate-limit counters in this Redis instead of the database"
+    )
+    redis_prefix: str = "tender"
+    limit_declines_per_intent: str = "5/hour"
+    limit_declines_per_account: str = "100/hour"
+    limit_declines_per_ip: str = "20/hour"
+    card_lock_hours: int = Field(default=24, ge=1)
+    limit_public_refresh_per_intent: str = "10/hour"
+    limit_public_refresh_per_ip: str = "60/hour"
+    limit_auth_failures_per_ip: str = "20/minute"
+    limit_demo_orders_per_ip: str = "20/hour"
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses of reverse proxies whose X-Forwarded-For is "
+        "believed (empty: none; the client address is the peer's)",
+    )
+    webhook_allow_private: bool | None = Field(
+        default=None,
+        description="Let sandbox webhooks reach private and loopback addresses; default: only "
+        "when the server listens on loopback",
     )
     run_workers: bool = Field(default=True, description="Run background workers inside serve")
     key_cache_seconds: float = Field(
@@ -80,6 +107,21 @@ class Settings(BaseSettings):
     def recovery_age(self) -> timedelta:
         """A pending operation older than this has no live request waiting for its answer."""
         return timedelta(seconds=self.processor_timeout_seconds + 5)
+
+    @property
+    def listens_on_loopback(self) -> bool:
+        if self.host.lower() in ("localhost", "localhost.localdomain"):
+            return True
+        try:
+            return ipaddress.ip_address(self.host.strip("[]")).is_loopback
+        except ValueError:
+            return False
+
+    @property
+    def allow_private_webhooks(self) -> bool:
+        if self.webhook_allow_private is not None:
+            return self.webhook_allow_private
+        return self.listens_on_loopback
 
     @property
     def client_secret_ttl(self) -> timedelta:

@@ -12,6 +12,7 @@ RFC 7807 problem+json by ``tender.api.problems``::
     ├── PayloadTooLarge               413
     ├── UnsupportedMediaType          415
     ├── IdempotencyMismatch           422 an idempotency key reused with a different request
+    ├── TooManyRequests               429 a rate limit was reached (with Retry-After)
     └── ServiceUnavailable            503
 """
 
@@ -40,6 +41,10 @@ class TenderError(Exception):
 
     def extensions(self) -> dict[str, object]:
         """Extra members of the problem document (beyond type/title/status/detail/errors)."""
+        return {}
+
+    def headers(self) -> dict[str, str]:
+        """Extra response headers (``Retry-After``)."""
         return {}
 
 
@@ -100,6 +105,13 @@ class StateConflict(Conflict):
 class IdempotencyInFlight(Conflict):
     title = "A request with this idempotency key is still being processed."
 
+    def __init__(self, detail: str, *, retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
 
 class PayloadTooLarge(TenderError):
     status = 413
@@ -117,6 +129,22 @@ class IdempotencyMismatch(TenderError):
     status = 422
     title = "This idempotency key was already used with a different request."
     type = "https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/"
+
+
+class TooManyRequests(TenderError):
+    status = 429
+    title = "Too Many Requests."
+    type = "https://tools.ietf.org/html/rfc6585#section-4"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)
+
+    def extensions(self) -> dict[str, object]:
+        return {"retryAfter": self.retry_after}
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class ServiceUnavailable(TenderError):

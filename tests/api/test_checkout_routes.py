@@ -1,4 +1,4 @@
-"""The checkout routes without a browser: headers, escaping, the fresh secret, CORS scope."""
+"""The checkout routes without a browser: headers, escaping, the secret it shows, CORS scope."""
 
 import json
 import re
@@ -12,18 +12,50 @@ def page_data(html: str) -> dict:
     return json.loads(match.group(1))
 
 
-async def test_opening_the_checkout_issues_a_fresh_secret(client, api: Api) -> None:
+CARD = {"cardNumber": "4242424242424242", "expiryDate": "12 / 34", "cV2": "123"}
+DECLINED = {**CARD, "cardNumber": "4000000000000002"}
+
+
+async def test_viewing_the_checkout_never_invalidates_a_live_secret(client, api: Api) -> None:
+    """Any visitor (or a link previewer) may open the link: the secret the merchant's own page
+    holds keeps working."""
     intent = await api.create()
-    response = await client.get(f"/checkout/{intent['id']}")
-    assert response.status_code == 200
-    data = page_data(response.text)
+    for _ in range(3):
+        response = await client.get(f"/checkout/{intent['id']}")
+        assert response.status_code == 200
+        assert page_data(response.text)["secret"] == intent["clientSessionSecret"]
+    paid = await client.post(f"/api/payments/{intent['clientSessionSecret']}", json=CARD)
+    assert paid.json()["statusCode"] == 0
+    assert (await api.get(intent["id"])).json()["status"] == "Captured"
+
+
+async def test_the_checkout_issues_a_secret_once_the_last_one_is_spent(client, api: Api) -> None:
+    intent = await api.create()
+    declined = await client.post(f"/api/payments/{intent['clientSessionSecret']}", json=DECLINED)
+    assert declined.json()["statusCode"] == 5
+    data = page_data((await client.get(f"/checkout/{intent['id']}")).text)
     assert data["secret"] != intent["clientSessionSecret"]
     assert (await api.get(intent["id"])).json()["clientSessionSecret"] == data["secret"]
-    card = {"cardNumber": "4242424242424242", "expiryDate": "12 / 34", "cV2": "123"}
-    old = await client.post(f"/api/payments/{intent['clientSessionSecret']}", json=card)
-    assert old.json()["statusCode"] == 404
-    new = await client.post(f"/api/payments/{data['secret']}", json=card)
+    new = await client.post(f"/api/payments/{data['secret']}", json=CARD)
     assert new.json()["statusCode"] == 0
+
+
+async def test_viewing_the_checkout_never_abandons_a_pending_challenge(client, api: Api) -> None:
+    intent = await api.create()
+    token = intent["clientSessionSecret"]
+    card = {**CARD, "cardNumber": "4456530000001096", "cV2": "020"}
+    challenged = (await client.post(f"/api/payments/{token}", json=card)).json()
+    assert challenged["statusCode"] == 3
+    assert page_data((await client.get(f"/checkout/{intent['id']}")).text)["secret"] == token
+    page = await client.get(f"/3ds/{challenged['md']}")
+    code = re.search(r'id="otp">(\d+)<', page.text)
+    assert code, page.text
+    decided = await client.post(
+        f"/3ds/{challenged['md']}",
+        content=f"decision=approve&code={code.group(1)}",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert decided.status_code == 200
     assert (await api.get(intent["id"])).json()["status"] == "Captured"
 
 

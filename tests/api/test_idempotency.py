@@ -188,10 +188,10 @@ async def test_a_request_in_flight_is_409_until_its_lease_runs_out(
 ) -> None:
     await claim_in_flight(ctx, api.account_id, "busy", "/payment-intents", SEED)
     headers = {"idempotencyKey": "busy"}
-    problem = assert_problem(
-        await api.request("POST", "/payment-intents", json=SEED, headers=headers), 409
-    )
+    busy = await api.request("POST", "/payment-intents", json=SEED, headers=headers)
+    problem = assert_problem(busy, 409)
     assert "still being processed" in problem["title"]
+    assert 1 <= int(busy.headers["retry-after"]) <= 5  # when to look again
     # A different body under the in-flight key is still a mismatch, not a wait.
     other = {**SEED, "reference": "Other"}
     assert_problem(await api.request("POST", "/payment-intents", json=other, headers=headers), 422)

@@ -20,9 +20,11 @@ EXPECTED = {
     # intent, its payment events, its ledger (attempts + movements in one UNION ALL)
     "retrieve": 3,
     "search": 3,
-    # 1st transaction: intent by secret (locked), its open attempts, the pending attempt;
-    # 2nd: intent (locked), attempt settled, intent updated, payment event, outbox event
-    "pay": 8,
+    # a read of the intent by secret first (for the card-testing limits, and so that an unknown
+    # token costs no fingerprint); 1st transaction: intent by secret (locked), its open
+    # attempts, the pending attempt; 2nd: intent (locked), attempt settled, intent updated,
+    # payment event, outbox event
+    "pay": 9,
     # 1st: idempotency claim, intent (locked), ledger, pending capture;
     # 2nd: intent (locked), capture settled, intent updated, payment event, outbox event,
     # idempotency completion

@@ -2,9 +2,13 @@
 script, Step 3 its script tag; and the variant that sends the customer to the hosted checkout.
 The intents belong to the demo shop's own account, so its key reads their status back."""
 
+from types import SimpleNamespace
+
 import pytest
 
-from tender.demo.key import derived_key
+from tender.demo.key import demo_key
+from tender.service.context import Context
+from tender.storage.db import Database
 from tests.conftest import Api
 from tests.web.support import answer_challenge, fill_card, screenshot, status_of
 
@@ -12,8 +16,14 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def shop_api(live_server, live_api) -> Api:
-    return Api(live_api.client, derived_key(live_server.settings), "")
+async def shop_api(live_server, live_api) -> Api:
+    """The demo's own key: generated on the server's first start, kept in its database."""
+    ctx = Context(db=Database(live_server.settings.database_url), settings=live_server.settings)
+    try:
+        key = await demo_key(ctx, SimpleNamespace())
+    finally:
+        await ctx.db.dispose()
+    return Api(live_api.client, key, "")
 
 
 async def latest_intent(shop_api: Api) -> dict:

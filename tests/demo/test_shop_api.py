@@ -1,16 +1,16 @@
 """The demo shop's server side (Step 1) without a browser: it creates intents on its own sandbox
 account through Tender's API, and reuses one key across restarts."""
 
-from tender.demo.key import derived_key
+from tender.demo.key import demo_key
 from tests.conftest import Api
 
 
-async def test_orders_are_intents_on_the_demo_account(client, ctx, api: Api) -> None:
+async def test_orders_are_intents_on_the_demo_account(client, ctx, app, api: Api) -> None:
     response = await client.post("/demo/api/orders", json={})
     assert response.status_code == 200
     order = response.json()
     assert set(order) == {"id", "clientSessionSecret"}
-    shop = Api(client, derived_key(ctx.settings), "")
+    shop = Api(client, await demo_key(ctx, app.state), "")
     intent = (await shop.get(order["id"])).json()
     assert intent["status"] == "Created"
     assert intent["amount"] == {"value": 2400, "currencyCode": "GBP"}
@@ -18,11 +18,11 @@ async def test_orders_are_intents_on_the_demo_account(client, ctx, api: Api) -> 
     assert (await api.get(order["id"])).status_code == 404  # another merchant cannot see it
 
 
-async def test_hosted_order_points_at_the_checkout_with_return_urls(client, ctx) -> None:
+async def test_hosted_order_points_at_the_checkout_with_return_urls(client, ctx, app) -> None:
     response = await client.post("/demo/api/hosted-orders", json={})
     link = response.json()["paymentLink"]
     intent_id = link.rsplit("/", 1)[1]
-    shop = Api(client, derived_key(ctx.settings), "")
+    shop = Api(client, await demo_key(ctx, app.state), "")
     intent = (await shop.get(intent_id)).json()
     assert link == f"http://testserver/checkout/{intent_id}"
     assert intent["config"]["redirectUrl"] == "http://testserver/demo/thanks"

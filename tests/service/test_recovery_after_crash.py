@@ -128,9 +128,14 @@ def test_a_server_killed_between_the_phases_settles_everything_once_after_restar
             server.kill()
 
         assert pending(url) == 3  # written, committed, never answered
-        fast = {"TENDER_SANDBOX_JOURNAL": journal, "TENDER_PROCESSOR_TIMEOUT_SECONDS": "1"}
+        # Restarted with a 10 s acquirer timeout: what the dead process left is settled once it
+        # is older than that (plus 5 s); until then its idempotency key says "in flight".
+        fast = {"TENDER_SANDBOX_JOURNAL": journal, "TENDER_PROCESSOR_TIMEOUT_SECONDS": "10"}
         with serving(url, **fast) as (server, base):
             api = Api(base, key)
+            busy = api.post(path.format(to_capture["id"], "captures"), {"amount": 1000},
+                            **capture_key)  # fmt: skip
+            assert busy.status_code == 409 and 1 <= int(busy.headers["retry-after"]) <= 5
             until(lambda: pending(url) == 0, "recovery to settle everything")
 
             authorized = api.get(to_authorize["id"])

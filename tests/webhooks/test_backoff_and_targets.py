@@ -9,8 +9,8 @@ import pytest
 
 from tender.config import Settings
 from tender.webhooks import backoff
-from tender.webhooks.sender import _pinned, render_body
-from tender.webhooks.targets import UnsafeTarget, check_url, is_public, resolve_public
+from tender.webhooks.sender import render_body
+from tender.webhooks.targets import AddressPolicy, UnsafeTarget, check_url
 
 
 def test_default_schedule_spreads_ten_attempts_over_about_a_day() -> None:
@@ -63,6 +63,10 @@ def test_subscription_urls(url: str, sandbox: bool, ok: bool) -> None:
     assert (check_url(url, sandbox=sandbox) is None) is ok
 
 
+PUBLIC_ONLY = AddressPolicy(allow_private=False)
+PRIVATE_TOO = AddressPolicy(allow_private=True)
+
+
 @pytest.mark.parametrize(
     ("address", "public"),
     [
@@ -83,32 +87,55 @@ def test_subscription_urls(url: str, sandbox: bool, ok: bool) -> None:
     ],
 )
 def test_public_addresses(address: str, public: bool) -> None:
-    assert is_public(ipaddress.ip_address(address)) is public
+    assert (PUBLIC_ONLY.refusal(ipaddress.ip_address(address)) is None) is public
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("::ffff:192.168.0.1", True),
+        ("169.254.169.254", False),  # never, even when private targets are allowed
+        ("fe80::1", False),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("224.0.0.1", False),
+        ("240.0.0.1", False),
+    ],
+)
+def test_allowing_private_targets_never_allows_metadata_or_unspecified(
+    address: str, allowed: bool
+) -> None:
+    assert (PRIVATE_TOO.refusal(ipaddress.ip_address(address)) is None) is allowed
 
 
 @pytest.mark.parametrize(
     "url",
-    ["https://127.0.0.1/x", "https://localhost:8443/x", "https://[::1]/x", "https://10.0.0.1/"],
+    [
+        "https://127.0.0.1/x",
+        "https://localhost:8443/x",
+        "https://[::1]/x",
+        "https://10.0.0.1/",
+        "https://2130706433/",  # 127.0.0.1 as one decimal number
+        "https://0x7f.1/",
+        "https://0177.0.0.1/",
+        "https://0.0.0.0/",
+        "https://[::ffff:127.0.0.1]/",
+        "https://169.254.169.254/latest/meta-data/",
+    ],
 )
 async def test_resolution_refuses_non_public_targets(url: str) -> None:
-    with pytest.raises(UnsafeTarget, match="not a public address"):
-        await resolve_public(url)
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    with pytest.raises(UnsafeTarget):
+        await PUBLIC_ONLY.resolve(parts.hostname or "", parts.port or 443)
+    assert check_url(url, sandbox=False, policy=PUBLIC_ONLY) is not None
 
 
 async def test_a_public_literal_address_is_accepted() -> None:
-    resolved = await resolve_public("https://93.184.216.34:8443/hook")
-    assert resolved.address == "93.184.216.34"
-
-
-def test_pinning_keeps_the_host_header_and_port() -> None:
-    assert _pinned("https://shop.example:8443/a?b=1", "93.184.216.34") == (
-        "https://93.184.216.34:8443/a?b=1",
-        "shop.example:8443",
-    )
-    assert _pinned("https://shop.example/a", "2606:4700::1111") == (
-        "https://[2606:4700::1111]/a",
-        "shop.example",
-    )
+    assert str(await PUBLIC_ONLY.resolve("93.184.216.34", 8443)) == "93.184.216.34"
 
 
 def test_bodies_are_compact_json_in_the_spec_order() -> None:

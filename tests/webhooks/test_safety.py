@@ -1,11 +1,15 @@
-"""Where deliveries may go: production refuses non-public targets at send time, redirects are
-never followed, and a slow receiver is cut off by the per-attempt timeout."""
+"""Where deliveries may go: one address policy at registration and on every connection (so a
+refused target receives nothing and the delivery fails at once), redirects are never followed,
+and a slow receiver is cut off by the per-attempt timeout."""
 
 import httpx
+import pytest
 
 from tender.config import Settings
 from tender.service import accounts, dispatcher
 from tender.service.context import Context
+from tender.webhooks import sender
+from tender.webhooks.targets import AddressPolicy, guarded_client
 from tests.conftest import Api, assert_problem
 from tests.webhooks.helpers import subscribe
 from tests.webhooks.receiver import Receiver
@@ -21,28 +25,73 @@ async def test_production_subscriptions_need_https(ctx: Context, client: httpx.A
     response = await api.request(
         "POST",
         "/webhooks",
-        json={"events": ["payment_intent.created"], "url": "http://127.0.0.1:5000/webhook"},
+        json={"events": ["payment_intent.created"], "url": "http://merchant.example/webhook"},
     )
     body = assert_problem(response, 400)
     assert "https" in body["errors"]["Url"][0]
     assert (await api.request("GET", "/webhooks")).json() == []
 
 
-async def test_production_deliveries_to_loopback_are_refused_at_send_time(
-    ctx: Context, client: httpx.AsyncClient, receiver: Receiver
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/webhook",
+        "https://localhost/webhook",
+        "https://2130706433/webhook",
+        "https://0.0.0.0/webhook",
+        "https://[::ffff:127.0.0.1]/webhook",
+        "https://10.0.0.1/webhook",
+        "https://169.254.169.254/latest/meta-data/",
+    ],
+)
+async def test_production_subscriptions_to_internal_addresses_are_refused_at_registration(
+    ctx: Context, client: httpx.AsyncClient, url: str
 ) -> None:
     api = await prod_api(ctx, client)
-    urls = [f"https://127.0.0.1:{receiver.port}/webhook", f"https://localhost:{receiver.port}/w"]
-    subs = [await subscribe(api, url, ["payment_intent.created"]) for url in urls]
+    response = await api.request("POST", "/webhooks", json={"events": ["x"], "url": url})
+    assert_problem(response, 400)
+    response = await api.request(
+        "POST", "/webhooks", json={"events": ["payment_intent.created"], "url": url}
+    )
+    body = assert_problem(response, 400)
+    assert "not allowed" in body["errors"]["Url"][0]
+    assert (await api.request("GET", "/webhooks")).json() == []
+
+
+async def test_every_connection_is_checked_so_a_refused_target_receives_nothing(
+    receiver: Receiver,
+) -> None:
+    """The guarded client resolves and checks at connection time: a name that points at a
+    loopback address is refused before any byte is sent."""
+    async with guarded_client(AddressPolicy(allow_private=False)) as http:
+        outcome = await sender.post(
+            http, f"http://localhost:{receiver.port}/webhook", b"{}", secret="s",
+            timeout_seconds=5,
+        )  # fmt: skip
+    assert outcome.refused and outcome.error and outcome.error.startswith("refused:")
+    assert "127.0.0.1 is a private or loopback address" in outcome.error
+    assert receiver.requests == []
+
+
+async def test_deliveries_the_policy_refuses_fail_at_once_with_the_reason(
+    api: Api, ctx: Context, settings: Settings, receiver: Receiver
+) -> None:
+    """A loopback subscription made while private targets were allowed, sent after the operator
+    disallowed them: no connection, no retries, and a reason that names the policy only."""
+    sub = await subscribe(api, receiver.url, ["payment_intent.created"])
+    strict = Context(
+        db=ctx.db,
+        settings=settings.model_copy(update={"webhook_allow_private": False}),
+        clock=ctx.clock,
+    )
     await api.create()
-    result = await dispatcher.dispatch_once(ctx)
-    assert result.attempted == 2 and result.delivered == 0
-    assert receiver.requests == []  # nothing reached the private address
-    for sub in subs:
-        [delivery] = (await api.request("GET", f"/webhooks/{sub['id']}/deliveries")).json()["data"]
-        assert delivery["status"] == "pending"
-        assert delivery["lastError"].startswith("refused:")
-        assert "not a public address" in delivery["lastError"]
+    result = await dispatcher.dispatch_once(strict)
+    assert result.attempted == 1 and result.gave_up == 1
+    assert receiver.requests == []
+    [delivery] = (await api.request("GET", f"/webhooks/{sub['id']}/deliveries")).json()["data"]
+    assert delivery["status"] == "failed" and delivery["attemptCount"] == 1
+    assert delivery["lastError"].startswith("refused: 127.0.0.1 is a private or loopback")
+    assert delivery["nextAttemptAt"] is None
 
 
 async def test_redirects_are_not_followed(api: Api, ctx: Context, receiver: Receiver) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 
 from tender import __version__
 from tender.api import dashboard, problems
@@ -29,8 +30,10 @@ from tender.clock import Clock, system_clock
 from tender.config import Settings
 from tender.demo import shop as demo_shop
 from tender.processor.protocol import Processor
+from tender.service import installation
 from tender.service.context import Context, sandbox_processor
 from tender.service.jobs import background_jobs
+from tender.service.ratelimit import Rules
 from tender.storage.db import Database
 
 log = logging.getLogger("tender")
@@ -64,6 +67,13 @@ def create_app(
         db = Database(settings.database_url)
         acquirer = processor or sandbox_processor(settings)
         ctx = app.state.ctx = Context(db=db, settings=settings, clock=clock, processor=acquirer)
+        try:
+            ctx.settings = await installation.prepare(ctx)
+        except (OSError, SQLAlchemyError) as exc:  # /health reports it; payments wait for it
+            log.warning("database unreachable at start-up (%s); secrets load later", exc)
+        except BaseException:
+            await db.dispose()
+            raise
         tasks = [
             asyncio.create_task(job(ctx), name=name)
             for name, job in (background_jobs() if run_jobs else [])
@@ -74,6 +84,7 @@ def create_app(
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await ctx.limiter.aclose()
             await db.dispose()
 
     app = FastAPI(
@@ -84,6 +95,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
+    Rules.of(settings)  # a malformed TENDER_LIMIT_* fails here, before anything is served
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(PublicCors)
     problems.install(app)
@@ -98,7 +110,8 @@ def create_app(
     app.mount(docs.ASSETS, StaticFiles(directory=docs.ASSET_DIR), name="swagger")
     checkout.install(app)
     dashboard.install(app)
-    app.include_router(demo_shop.router)
+    if settings.demo:
+        app.include_router(demo_shop.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

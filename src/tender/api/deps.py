@@ -30,8 +30,18 @@ async def get_context(request: Request) -> Context:
 Ctx = Annotated[Context, Depends(get_context)]
 
 
-async def get_account(ctx: Ctx, authorization: Annotated[str | None, Depends(_api_key)]) -> Account:
-    return await accounts.authenticate(ctx, authorization)
+def client_address(request: Request) -> str | None:
+    """The caller's address (uvicorn puts a trusted proxy's X-Forwarded-For here)."""
+    return request.client.host if request.client else None
+
+
+ClientAddress = Annotated[str | None, Depends(client_address)]
+
+
+async def get_account(
+    ctx: Ctx, client: ClientAddress, authorization: Annotated[str | None, Depends(_api_key)]
+) -> Account:
+    return await accounts.authenticate(ctx, authorization, client)
 
 
 AuthedAccount = Annotated[Account, Depends(get_account)]

@@ -118,7 +118,7 @@ def validation_problem(exc: RequestValidationError) -> InvalidRequest:
 def install(app: FastAPI) -> None:
     @app.exception_handler(TenderError)
     async def _tender(request: Request, exc: TenderError) -> JSONResponse:
-        return problem_response(exc, trace_id_of(request))
+        return problem_response(exc, trace_id_of(request), headers=exc.headers() or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

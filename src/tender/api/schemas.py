@@ -26,7 +26,9 @@ class PaymentEvent(Out):
     transaction_id: str | None = None
     transaction_date_time: str | None = None
     auth_code: str | None = None
-    card_number: str | None = Field(default=None, description="Masked: 445653******1096")
+    card_number: str | None = Field(
+        default=None, description="Masked: the last four digits only, ************1096"
+    )
     expiry_date: str | None = None
     card_type: str | None = None
     cardholder_name: str | None = None

@@ -88,4 +88,7 @@ class StreamItem(Out):
 
 class EventStream(Out):
     data: list[StreamItem]
-    cursor: int = Field(description="Pass as `after` to get the events that follow")
+    cursor: int = Field(
+        description="Pass as `after` to get the events that follow (a position in this "
+        "account's own events)"
+    )

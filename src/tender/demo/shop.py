@@ -1,6 +1,9 @@
 """The demo shop's server (the seed's Step 1): it sells one bag of coffee and creates payment
 intents by calling Tender's REST API with its sandbox key, exactly as a merchant's server would.
 
+It is mounted only when ``TENDER_DEMO=true`` (``make run`` sets it), and its order endpoints are
+rate limited per visitor address: anyone may call them.
+
 By default it reaches Tender in-process (the same application, through httpx's ASGI transport);
 set ``TENDER_DEMO_API_URL`` to call a Tender server over the network instead.
 """
@@ -12,7 +15,9 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from tender.api.path_ids import PathId
 from tender.demo.key import demo_key
+from tender.service import limits
 from tender.web import Markup, escape, page, render
 
 router = APIRouter(prefix="/demo", include_in_schema=False)
@@ -67,6 +72,12 @@ def order(reference: str, shop_url: str, hosted: bool) -> dict[str, Any]:
     return body
 
 
+async def _count_order(request: Request) -> None:
+    """Raise a 429 problem when this visitor has placed too many orders lately."""
+    client = request.client.host if request.client else None
+    await limits.demo_order(request.app.state.ctx, client)
+
+
 async def _call(request: Request, method: str, path: str, **kwargs: Any) -> httpx.Response:
     async with await tender(request) as api:
         return await api.request(method, path, **kwargs)
@@ -93,6 +104,7 @@ async def shop(request: Request) -> HTMLResponse:
 @router.post("/api/orders")
 async def create_order(request: Request) -> JSONResponse:
     """Step 1: create the intent; the browser gets only its id and client session secret."""
+    await _count_order(request)
     reference = f"Coffee order {os.urandom(3).hex()}"
     response = await _call(
         request, "POST", "/payment-intents", json=order(reference, _shop_url(request), False)
@@ -106,6 +118,7 @@ async def create_order(request: Request) -> JSONResponse:
 @router.post("/api/hosted-orders")
 async def create_hosted_order(request: Request) -> JSONResponse:
     """The hosted variant: create the intent, then send the customer to its paymentLink."""
+    await _count_order(request)
     reference = f"Coffee order {os.urandom(3).hex()}"
     response = await _call(
         request, "POST", "/payment-intents", json=order(reference, _shop_url(request), True)
@@ -115,9 +128,10 @@ async def create_hosted_order(request: Request) -> JSONResponse:
     return JSONResponse({"paymentLink": response.json()["paymentLink"]})
 
 
-@router.post("/api/orders/{intent_id}/retry")
-async def retry_order(intent_id: str, request: Request) -> JSONResponse:
+@router.post("/api/orders/{intent_id:id}/retry")
+async def retry_order(intent_id: PathId, request: Request) -> JSONResponse:
     """After a failed attempt: a fresh single-use secret for the same intent."""
+    await _count_order(request)
     response = await _call(
         request, "POST", f"/payment-intents/{intent_id}/refresh-client-session-secret"
     )
@@ -128,8 +142,8 @@ async def retry_order(intent_id: str, request: Request) -> JSONResponse:
     )
 
 
-@router.get("/api/orders/{intent_id}")
-async def order_status(intent_id: str, request: Request) -> JSONResponse:
+@router.get("/api/orders/{intent_id:id}")
+async def order_status(intent_id: PathId, request: Request) -> JSONResponse:
     """The browser's word is not proof of payment: the server asks Tender for the status."""
     response = await _call(request, "GET", f"/payment-intents/{intent_id}")
     if response.status_code != 200:

@@ -12,6 +12,7 @@ from sqlalchemy import Row
 from tender.domain.money import DEFAULT_ACCOUNT_CURRENCIES
 from tender.errors import InvalidRequest, NotFound, Unauthorized
 from tender.ids import new_id
+from tender.service import limits
 from tender.service.context import Context
 from tender.storage import accounts as repo
 from tender.storage.db import Conn
@@ -139,21 +140,25 @@ class KeyUse:
     last_used_at: datetime | None
 
 
-async def authenticate(ctx: Context, header: str | None) -> Account:
-    """The account of a live key. A process remembers a key for ``key_cache_seconds`` (4 s),
-    so a key revoked by another process stops working within that time; in this process at
-    once. The key's last use is recorded at most once a minute."""
-    key = parse_authorization(header)
-    if not KEY_PATTERN.match(key):
-        raise Unauthorized("The secret key is malformed.")
+async def authenticate(ctx: Context, header: str | None, client: str | None = None) -> Account:
+    """The account of the key in ``header``. A process remembers a key for
+    ``key_cache_seconds`` (4 s), so a key revoked by another process stops working within that
+    time; in this process at once. Failures with a credential are counted per client address,
+    and an address over its limit cannot authenticate at all for a while (a key this process
+    already knows to be good is not a guess). The key's last use is recorded at most once a
+    minute."""
+    if not header:
+        parse_authorization(header)  # raises: nothing was guessed, nothing to count
+    try:
+        key = parse_authorization(header)
+    except Unauthorized:
+        await limits.check_authentication(ctx, client)
+        await limits.authentication_failed(ctx, client)
+        raise
     digest = repo.hash_key(key)
     use: KeyUse | None = ctx.keys.get(digest)
     if use is None:
-        async with ctx.db.transaction(write=False) as conn:
-            row = await repo.account_for_key(conn, key)
-        if row is None:
-            raise Unauthorized("The secret key is not valid, or it was revoked.")
-        use = KeyUse(Account.from_row(row), row.key_id, row.key_last_used_at)
+        use = await _look_up(ctx, key, client)
         ctx.keys.put(digest, use)
         ctx.accounts.put(use.account.id, use.account)
     now = ctx.clock()
@@ -163,6 +168,21 @@ async def authenticate(ctx: Context, header: str | None) -> Account:
             await repo.touch_key(conn, use.key_id, now, stale)
         use.last_used_at = now
     return use.account
+
+
+async def _look_up(ctx: Context, key: str, client: str | None) -> KeyUse:
+    await limits.check_authentication(ctx, client)
+    try:
+        if not KEY_PATTERN.match(key):
+            raise Unauthorized("The secret key is malformed.")
+        async with ctx.db.transaction(write=False) as conn:
+            row = await repo.account_for_key(conn, key)
+        if row is None:
+            raise Unauthorized("The secret key is not valid, or it was revoked.")
+    except Unauthorized:
+        await limits.authentication_failed(ctx, client)
+        raise
+    return KeyUse(Account.from_row(row), row.key_id, row.key_last_used_at)
 
 
 async def list_keys(ctx: Context) -> list[Row]:

@@ -1,8 +1,10 @@
-"""Use cases of the hosted checkout page: open it (issuing a fresh client session secret when the
-intent can still be paid) and read what the result page shows.
+"""Use cases of the hosted checkout page: open it (with a client session secret when the intent
+can still be paid) and read what the result page shows.
 
 The page is rendered by Tender itself, so it gets its secret here, server-side, rather than from a
-public endpoint; each opening issues a new single-use secret, as a refresh would.
+public endpoint. Opening it reuses the intent's live secret: a visit (or a link previewer) must
+never invalidate the secret a merchant's page holds, nor abandon a 3-D Secure challenge in
+progress. Only when there is no live secret (none yet, spent or expired) is a new one issued.
 """
 
 from dataclasses import dataclass
@@ -43,7 +45,10 @@ async def open_checkout(ctx: Context, intent_id: str) -> CheckoutView:
             raise NotFound(f"No payment intent with id {intent_id}.")
         now = ctx.clock()
         state = _state(row, now)
-        if state == "pay":
+        live = row.client_secret is not None and (
+            row.client_secret_expires_at is not None and row.client_secret_expires_at > now
+        )
+        if state == "pay" and not live:
             row = await refresh(ctx, conn, row)
         intent = public_view(await present(ctx, conn, row), with_secret=state == "pay")
         return CheckoutView(state, intent)

@@ -1,7 +1,10 @@
-"""What every use case needs: the database, the settings, the clock and the card processor."""
+"""What every use case needs: the database, the settings, the clock, the card processor and the
+rate limiter (built on first use, over the same database or Redis)."""
 
+import secrets
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from tender.clock import Clock, system_clock
@@ -9,6 +12,7 @@ from tender.config import Settings
 from tender.processor.journal import open_journal
 from tender.processor.protocol import Processor
 from tender.processor.simulator import SandboxProcessor, parse_hang
+from tender.service.ratelimit import RateLimiter
 from tender.storage.db import Database
 
 
@@ -22,6 +26,7 @@ def sandbox_processor(settings: Settings) -> SandboxProcessor:
 
 
 V = TypeVar("V")
+FINGERPRINT_MEMORY_SECONDS = 600.0
 
 
 class TTLCache(Generic[V]):
@@ -57,7 +62,16 @@ class Context:
     # key hash -> account, and account id -> account (service.accounts fills them)
     keys: TTLCache[Any] = field(init=False)
     accounts: TTLCache[Any] = field(init=False)
+    # HMAC(pepper, card number) -> the card's slow fingerprint (service.installation)
+    fingerprints: TTLCache[str] = field(init=False)
+    fingerprint_pepper: bytes = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.keys = TTLCache(self.settings.key_cache_seconds)
         self.accounts = TTLCache(self.settings.key_cache_seconds)
+        self.fingerprints = TTLCache(FINGERPRINT_MEMORY_SECONDS)
+        self.fingerprint_pepper = secrets.token_bytes(32)
+
+    @cached_property
+    def limiter(self) -> RateLimiter:
+        return RateLimiter(self.settings, self.db)

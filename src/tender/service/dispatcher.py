@@ -7,8 +7,9 @@
 2. claim: due deliveries are leased to this round (``FOR UPDATE SKIP LOCKED`` on PostgreSQL),
    skipping any whose earlier event for the same intent is still pending to that subscription;
 3. send: outside any transaction, each signed with the subscription's secret active *now*;
-4. record: every attempt is logged; a 2xx marks the delivery delivered, anything else schedules
-   a retry with exponential backoff until ``webhook_max_attempts`` is reached.
+4. record: every attempt is logged; a 2xx marks the delivery delivered, a target the address
+   policy refuses fails it at once (retrying cannot help), anything else schedules a retry with
+   exponential backoff until ``webhook_max_attempts`` is reached.
 
 A dispatcher that stops between claim and record loses nothing: the lease expires and another
 round sends the delivery again (receivers de-duplicate on the event ``id``).
@@ -30,6 +31,7 @@ from tender.service.context import Context
 from tender.storage import deliveries as repo
 from tender.storage import webhooks as subscriptions
 from tender.webhooks import backoff, sender
+from tender.webhooks.targets import AddressPolicy, guarded_client
 
 log = logging.getLogger("tender.webhooks")
 FAN_OUT_BATCH = 500
@@ -123,17 +125,41 @@ async def claim(ctx: Context, limit: int) -> tuple[str, list[Claimed]]:
     return token, out
 
 
-async def _send(ctx: Context, client: httpx.AsyncClient, item: Claimed) -> sender.Outcome:
+class Clients:
+    """One guarded HTTP client per address policy (production and sandbox differ), or one
+    injected client for everything (tests)."""
+
+    def __init__(self, ctx: Context, injected: httpx.AsyncClient | None = None) -> None:
+        self.allow_private = ctx.settings.allow_private_webhooks
+        self.injected = injected
+        self._own: dict[AddressPolicy, httpx.AsyncClient] = {}
+
+    def for_row(self, row: Row) -> httpx.AsyncClient:
+        if self.injected is not None:
+            return self.injected
+        policy = AddressPolicy.of(
+            sandbox=row.environment == "sandbox", allow_private=self.allow_private
+        )
+        if policy not in self._own:
+            self._own[policy] = guarded_client(policy)
+        return self._own[policy]
+
+    async def aclose(self) -> None:
+        for client in self._own.values():
+            await client.aclose()
+        self._own.clear()
+
+
+async def _send(ctx: Context, clients: Clients, item: Claimed) -> sender.Outcome:
     row = item.row
     if row.deleted_at is not None or item.secret is None:
         return sender.Outcome(None, 0, None, "subscription deleted")
     return await sender.post(
-        client,
+        clients.for_row(row),
         row.url,
         sender.render_body(row.payload),
         secret=item.secret,
         timeout_seconds=ctx.settings.webhook_timeout_seconds,
-        public_only=row.environment != "sandbox",
     )
 
 
@@ -180,7 +206,7 @@ async def _record(
             else:
                 tries = row.tries + 1
                 values["tries"] = tries
-                if tries >= s.webhook_max_attempts:
+                if outcome.refused or tries >= s.webhook_max_attempts:
                     values.update(status=repo.FAILED, next_attempt_at=None)
                     result.gave_up += 1
                 else:
@@ -202,7 +228,7 @@ def _attempt_id(delivery_id: str) -> str:
 async def dispatch_once(
     ctx: Context,
     *,
-    client: httpx.AsyncClient | None = None,
+    client: "httpx.AsyncClient | Clients | None" = None,
     rng: random.Random | None = None,
     limit: int | None = None,
 ) -> DispatchResult:
@@ -211,11 +237,12 @@ async def dispatch_once(
     token, items = await claim(ctx, limit or ctx.settings.webhook_batch_size)
     if not items:
         return result
-    if client is None:
-        async with new_client() as own:
-            outcomes = await asyncio.gather(*(_send(ctx, own, item) for item in items))
-    else:
-        outcomes = await asyncio.gather(*(_send(ctx, client, item) for item in items))
+    clients = client if isinstance(client, Clients) else Clients(ctx, client)
+    try:
+        outcomes = await asyncio.gather(*(_send(ctx, clients, item) for item in items))
+    finally:
+        if clients is not client:
+            await clients.aclose()
     result.attempted = len(items)
     await _record(ctx, token, items, list(outcomes), rng, result)
     return result
@@ -228,10 +255,11 @@ def new_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.Async
 
 async def run(ctx: Context, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
     """The background job: dispatch rounds until cancelled; idle rounds wait a poll interval."""
-    async with new_client(transport) as client:
+    clients = Clients(ctx, new_client(transport) if transport is not None else None)
+    try:
         while True:
             try:
-                result = await dispatch_once(ctx, client=client)
+                result = await dispatch_once(ctx, client=clients)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -239,3 +267,7 @@ async def run(ctx: Context, *, transport: httpx.AsyncBaseTransport | None = None
                 result = None
             if result is None or result.idle:
                 await asyncio.sleep(ctx.settings.webhook_poll_seconds)
+    finally:
+        await clients.aclose()
+        if clients.injected is not None:
+            await clients.injected.aclose()

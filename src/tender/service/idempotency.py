@@ -7,6 +7,7 @@ in their first transaction and complete in their last (``claim``/``complete``).
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from tender.storage.db import Conn
 from tender.storage.idempotency import ClaimResult
 
 MAX_KEY_LENGTH = 100  # Dojo's limit
+RETRY_AFTER_CAP = 5  # seconds suggested to a caller whose key is in flight
 _PRINTABLE = re.compile(r"^[\x20-\x7e]+\Z")
 
 
@@ -99,8 +101,15 @@ async def claim(
             "use a new key for a new request."
         )
     if found.result is ClaimResult.IN_FLIGHT:
+        # The holder usually finishes within moments (one waiting for the acquirer within its
+        # timeout, or the recovery job's next round); never suggest beyond a lease.
+        wait = 1
+        if found.locked_until is not None:
+            left = math.ceil((found.locked_until - ctx.clock()).total_seconds())
+            wait = max(1, min(RETRY_AFTER_CAP, left))
         raise IdempotencyInFlight(
-            f"A request with idempotency key {idem.key!r} is still being processed; retry later."
+            f"A request with idempotency key {idem.key!r} is still being processed; retry later.",
+            retry_after=wait,
         )
     return None
 
@@ -122,3 +131,11 @@ async def run(ctx: Context, account_id: str, idem: IdempotencyKey | None, effect
         reply = await effect(conn)
         await complete(conn, account_id, idem, reply)
         return reply
+
+
+async def purge_expired(ctx: Context) -> int:
+    """Forget keys older than their TTL (the housekeeping job calls this); a key still waiting
+    for its operation's outcome is kept until that is recorded."""
+    older_than = ctx.clock() - timedelta(hours=ctx.settings.idempotency_ttl_hours)
+    async with ctx.db.transaction() as conn:
+        return await repo.purge(conn, older_than)

@@ -16,7 +16,7 @@ from tender.domain.status import AutoExpireAction, CaptureMode, Operation, Statu
 from tender.domain.timespan import parse_timespan
 from tender.errors import InvalidRequest, MethodNotAllowed, NotFound
 from tender.ids import new_id, new_token
-from tender.service import events
+from tender.service import events, limits
 from tender.service.accounts import Account
 from tender.service.context import Context
 from tender.service.idempotency import IdempotencyKey, Reply, run
@@ -305,7 +305,9 @@ async def refresh_secret(
         row = await refresh(ctx, conn, await load_for_update(conn, account, intent_id))
         return Reply(200, await present(ctx, conn, row))
 
-    return await run(ctx, account.id, idem, effect)
+    reply = await run(ctx, account.id, idem, effect)
+    await limits.unlock_intent(ctx, intent_id)  # the merchant's refresh lifts a card-testing lock
+    return reply
 
 
 async def public_get(ctx: Context, intent_id: str) -> Any:
@@ -317,10 +319,12 @@ async def public_get(ctx: Context, intent_id: str) -> Any:
         return public_view(await present(ctx, conn, row), with_secret=False)
 
 
-async def public_refresh(ctx: Context, intent_id: str) -> Any:
+async def public_refresh(ctx: Context, intent_id: str, client: str | None = None) -> Any:
     """The customer-side refresh (SDKs call it after a failed attempt); no key, no idempotency:
-    each call issues a new secret and invalidates the previous one."""
+    each call issues a new secret and invalidates the previous one. Rate limited per intent and
+    per client address; it never lifts a card-testing lock (only the merchant's refresh does)."""
     check_id(intent_id)
+    await limits.public_refresh(ctx, intent_id, client)
     async with ctx.db.transaction() as conn:
         row = await repo.get_intent_any_account(conn, intent_id, for_update=True)
         if row is None or row.status == Status.CANCELED:

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from tender.service import dispatcher
 from tender.service.context import Context
 from tender.service.expiry import expiry_job
+from tender.service.housekeeping import housekeeping_job
 from tender.service.recovery import recovery_job
 
 Job = Callable[[Context], Awaitable[None]]
@@ -16,5 +17,10 @@ Job = Callable[[Context], Awaitable[None]]
 
 def background_jobs() -> list[tuple[str, Job]]:
     """The (name, job) pairs to run: expiry, recovery of operations a crash or a timeout left
-    pending, and webhook delivery."""
-    return [("expiry", expiry_job), ("recovery", recovery_job), ("webhooks", dispatcher.run)]
+    pending, webhook delivery, and housekeeping (purging what has outlived its use)."""
+    return [
+        ("expiry", expiry_job),
+        ("recovery", recovery_job),
+        ("webhooks", dispatcher.run),
+        ("housekeeping", housekeeping_job),
+    ]

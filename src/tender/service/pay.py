@@ -36,10 +36,11 @@ from tender.ids import new_id
 from tender.processor.cards import Card, CardInvalid
 from tender.processor.protocol import Authorization, Movement, Outcome
 from tender.processor.threeds import new_code
-from tender.service import capture, reverse
+from tender.service import capture, limits, reverse
 from tender.service.accounts import account_by_id
 from tender.service.context import Context
 from tender.service.gateway_inputs import CardPayment, WalletPayment, problems_of
+from tender.service.installation import fingerprint_of
 from tender.service.intents import set_status
 from tender.service.phases import call_processor, settle
 from tender.storage import attempts as repo
@@ -353,17 +354,47 @@ async def _attempt(
     body: CardPayment | WalletPayment,
     card_of: Callable[[datetime], Card],
     wallet: str | None,
+    client: str | None,
 ) -> dict[str, Any]:
+    """An attempt behind the card-testing defence (``service.limits``): refused when its intent,
+    account or client address has had too many declines, counted when it is declined."""
+    async with ctx.db.transaction(write=False) as conn:
+        payable = await intents_repo.get_intent_by_secret(conn, token) if token else None
+    guarded = payable is not None and limits.enabled(ctx)
+    target = limits.Target(payable.id, payable.account_id) if payable else None
+    if guarded and target is not None:
+        await limits.refuse_card_testing(ctx, target, client)
+    result = await _pay(ctx, token, body, card_of, wallet, slow_checks=payable is not None)
+    if guarded and target is not None and result.get("statusCode") in limits.DECLINED:
+        await limits.card_declined(ctx, target, client)
+    return result
+
+
+async def _pay(
+    ctx: Context,
+    token: str,
+    body: CardPayment | WalletPayment,
+    card_of: Callable[[datetime], Card],
+    wallet: str | None,
+    *,
+    slow_checks: bool,
+) -> dict[str, Any]:
+    now = ctx.clock()
+    try:  # phase 1: all of the input, before any lock (the fingerprint is slow)
+        card: Card | None = card_of(now)
+        invalid: CardInvalid | None = None
+    except CardInvalid as exc:
+        card, invalid = None, exc
+    # An unknown or spent token gets its answer without the ~30 ms fingerprint.
+    fingerprint = await fingerprint_of(ctx, card) if card is not None and slow_checks else None
     try:
         async with ctx.db.transaction() as conn:
             intent, open_, challenged = await resolve_token(ctx, conn, token)
             if challenged is not None:  # the token is held by the challenge in progress
                 return attempt_answer(ctx, challenged)
-            now = ctx.clock()
-            try:
-                card = card_of(now)
-            except CardInvalid as exc:
-                return answer(400, exc.message, intent.id)
+            if card is None or fingerprint is None:
+                assert invalid is not None, "a payable intent was found only now"
+                return answer(400, invalid.message, intent.id)
             pending = any(a.state is AttemptState.PENDING for a in open_)
             state = replace(IntentState.of(intent), pending_attempt=pending)
             try:
@@ -382,7 +413,7 @@ async def _attempt(
                     message="Waiting for the acquirer", amount=intent.total_amount,
                     card_brand=card.brand, card_masked=card.masked, card_last4=card.last4,
                     card_expiry=card.expiry, cardholder_name=card.holder,
-                    fingerprint=card.fingerprint(ctx.settings.fingerprint_key),
+                    fingerprint=fingerprint,
                     processor_data={}, created_at=now,
                 ),
             )  # fmt: skip
@@ -396,6 +427,7 @@ async def _attempt(
     sale = intent.capture_mode is CaptureMode.AUTO
 
     def call() -> Any:
+        assert card is not None
         return ctx.processor.authorize(
             card, attempt.amount, intent.currency, reference=attempt.id, wallet=wallet, sale=sale
         )
@@ -403,7 +435,7 @@ async def _attempt(
     return attempt_answer(ctx, await authorize_and_finish(ctx, intent.id, attempt, call))
 
 
-async def pay_card(ctx: Context, token: str, raw: Any) -> dict[str, Any]:
+async def pay_card(ctx: Context, token: str, raw: Any, client: str | None = None) -> dict[str, Any]:
     """``POST /api/payments/{token}``."""
     try:
         body = CardPayment.model_validate(raw if isinstance(raw, dict) else {})
@@ -413,10 +445,12 @@ async def pay_card(ctx: Context, token: str, raw: Any) -> dict[str, Any]:
     def card_of(now: datetime) -> Card:
         return Card.parse(body.card_number, body.expiry_date, body.cv2, now, body.card_name)
 
-    return await _attempt(ctx, token, body, card_of, None)
+    return await _attempt(ctx, token, body, card_of, None, client)
 
 
-async def pay_wallet(ctx: Context, token: str, wallet: str, raw: Any) -> dict[str, Any]:
+async def pay_wallet(
+    ctx: Context, token: str, wallet: str, raw: Any, client: str | None = None
+) -> dict[str, Any]:
     """``POST /api/payments/{token}/google-pay`` and ``/apple-pay``: a simulated wallet whose
     device already authenticated the cardholder (no 3-D Secure)."""
     try:
@@ -428,4 +462,4 @@ async def pay_wallet(ctx: Context, token: str, wallet: str, raw: Any) -> dict[st
         expiry = f"{now.month:02d}/{(now.year + WALLET_EXPIRY_YEARS) % 100:02d}"
         return Card.parse(body.card_number, expiry, None, now, require_cvv=False)
 
-    return await _attempt(ctx, token, body, card_of, wallet)
+    return await _attempt(ctx, token, body, card_of, wallet, client)

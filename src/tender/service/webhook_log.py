@@ -18,6 +18,7 @@ from tender.storage.db import Conn
 
 STATUSES = (repo.PENDING, repo.DELIVERED, repo.FAILED, repo.CANCELED)
 MAX_LIMIT = 100
+MAX_CURSOR = 2**63 - 1  # cursors are 64-bit integers in the database
 
 
 def present_attempt(row: Row) -> dict[str, Any]:
@@ -81,6 +82,8 @@ async def list_deliveries(
     if status is not None and status not in STATUSES:
         raise InvalidRequest.field("Status", f"Status must be one of {', '.join(STATUSES)}.")
     limit = _limit(limit)
+    if before is not None and not 0 <= before <= MAX_CURSOR:
+        raise InvalidRequest.field("Before", f"Before must be between 0 and {MAX_CURSOR}.")
     async with ctx.db.transaction(write=False) as conn:
         await _subscription(conn, account, subscription_id)
         rows = await repo.list_deliveries(
@@ -200,16 +203,20 @@ async def get_event(ctx: Context, account: Account, event_id: str) -> dict[str, 
 async def stream(
     ctx: Context, account: Account, *, after: int | None, limit: int
 ) -> dict[str, Any]:
-    """Events after the cursor ``after`` (an outbox sequence number), oldest first. Without
-    ``after``, no events and the cursor of the newest one: start following from now."""
+    """Events after the cursor ``after``, oldest first. Cursors are positions in the account's
+    own list of events (1 is its first event), never the installation-wide sequence, which would
+    tell one tenant how busy the others are. Without ``after``: no events and the position of
+    the newest one, to start following from now."""
     limit = _limit(limit)
+    if after is not None and not 0 <= after <= MAX_CURSOR:
+        raise InvalidRequest.field("After", f"After must be between 0 and {MAX_CURSOR}.")
     async with ctx.db.transaction(write=False) as conn:
         if after is None:
-            return {"data": [], "cursor": await repo.last_seq(conn, account.id)}
-        rows = await repo.events_after(conn, account.id, after, limit)
+            return {"data": [], "cursor": await repo.event_count(conn, account.id)}
+        rows = await repo.events_from_position(conn, account.id, after, limit)
     return {
-        "data": [{"seq": r.seq, "event": r.payload} for r in rows],
-        "cursor": rows[-1].seq if rows else after,
+        "data": [{"seq": after + n, "event": r.payload} for n, r in enumerate(rows, 1)],
+        "cursor": after + len(rows),
     }
 
 
@@ -218,5 +225,7 @@ async def recent(ctx: Context, account: Account, limit: int = 20) -> dict[str, A
     limit = _limit(limit)
     async with ctx.db.transaction(write=False) as conn:
         rows = list(reversed(await history.recent_events(conn, account.id, limit)))
-        cursor = rows[-1].seq if rows else await repo.last_seq(conn, account.id)
-    return {"data": [{"seq": r.seq, "event": r.payload} for r in rows], "cursor": cursor}
+        count = await repo.event_count(conn, account.id)
+    first = count - len(rows)  # positions in the account's own events, as ``stream`` counts
+    data = [{"seq": first + n, "event": r.payload} for n, r in enumerate(rows, 1)]
+    return {"data": data, "cursor": count}

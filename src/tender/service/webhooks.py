@@ -23,7 +23,7 @@ from tender.service.webhook_inputs import CreateWebhook, UpdateWebhook
 from tender.storage import deliveries as delivery_repo
 from tender.storage import webhooks as repo
 from tender.storage.db import Conn
-from tender.webhooks.targets import check_url
+from tender.webhooks.targets import AddressPolicy, check_registration
 
 ALL_EVENTS = frozenset(name for names in events.CATALOGUE.values() for name in names)
 
@@ -47,9 +47,13 @@ def _check_events(names: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _check_url(account: Account, url: str) -> str:
+async def _check_url(ctx: Context, account: Account, url: str) -> str:
+    """The address policy at registration (every send checks each connection again)."""
     url = url.strip()
-    problem = check_url(url, sandbox=account.sandbox)
+    policy = AddressPolicy.of(
+        sandbox=account.sandbox, allow_private=ctx.settings.allow_private_webhooks
+    )
+    problem = await check_registration(url, sandbox=account.sandbox, policy=policy)
     if problem:
         raise InvalidRequest.field("Url", problem)
     return url
@@ -97,7 +101,7 @@ async def create(
     ctx: Context, account: Account, body: CreateWebhook, idem: IdempotencyKey | None
 ) -> Reply:
     names = _check_events(body.events)
-    url = _check_url(account, body.url)
+    url = await _check_url(ctx, account, body.url)
     subscription_id = new_id("ws", sandbox=account.sandbox)
     secret_id = new_id("sc", sandbox=account.sandbox)
 
@@ -152,7 +156,7 @@ async def update(
     if body.events is not None:
         values["events"] = _check_events(body.events)
     if body.url is not None:
-        values["url"] = _check_url(account, body.url)
+        values["url"] = await _check_url(ctx, account, body.url)
     if "description" in body.model_fields_set:
         values["description"] = body.description
 

@@ -110,3 +110,10 @@ async def touch_key(conn: Conn, key_id: str, now: datetime, stale: datetime) -> 
         )
         .values(last_used_at=now)
     )
+
+
+async def any_live_key(conn: Conn, environment: str) -> bool:
+    query = select(api_keys.c.id).where(
+        api_keys.c.environment == environment, api_keys.c.revoked_at.is_(None)
+    )
+    return (await conn.execute(query.limit(1))).first() is not None

@@ -235,16 +235,21 @@ async def get_event(conn: Conn, account_id: str, event_id: str) -> Row | None:
     return (await conn.execute(query)).first()
 
 
-async def events_after(conn: Conn, account_id: str, after_seq: int, limit: int) -> Sequence[Row]:
+async def events_from_position(
+    conn: Conn, account_id: str, position: int, limit: int
+) -> Sequence[Row]:
+    """The account's events after its first ``position`` ones, oldest first. Positions count
+    the account's own events only, so a cursor says nothing about other accounts' volume."""
     query = (
         select(E)
-        .where(E.c.account_id == account_id, E.c.seq > after_seq)
+        .where(E.c.account_id == account_id)
         .order_by(E.c.seq)
+        .offset(position)
         .limit(limit)
     )
     return (await conn.execute(query)).all()
 
 
-async def last_seq(conn: Conn, account_id: str) -> int:
-    query = select(func.coalesce(func.max(E.c.seq), 0)).where(E.c.account_id == account_id)
+async def event_count(conn: Conn, account_id: str) -> int:
+    query = select(func.count()).select_from(E).where(E.c.account_id == account_id)
     return int((await conn.execute(query)).scalar_one())

@@ -34,6 +34,7 @@ class Claim:
     result: ClaimResult
     status: int | None = None
     body: str | None = None
+    locked_until: datetime | None = None  # IN_FLIGHT: when the holder's lease ends
 
 
 async def claim(
@@ -79,7 +80,7 @@ async def claim(
     if row.state == "done":
         return Claim(ClaimResult.REPLAY, row.response_status, row.response_body)
     if row.pending_ref is not None or (row.locked_until and row.locked_until > now):
-        return Claim(ClaimResult.IN_FLIGHT)
+        return Claim(ClaimResult.IN_FLIGHT, locked_until=row.locked_until)
     # The request that held the lease died before committing anything: take it over.
     takeover = {"locked_until": None if pending_ref else now + lease, "pending_ref": pending_ref}
     await conn.execute(UPDATE, {**key_params, **takeover})
@@ -101,5 +102,6 @@ async def complete_pending(conn: Conn, pending_ref: str, status: int, body: str)
 
 
 async def purge(conn: Conn, older_than: datetime) -> int:
-    result = await conn.execute(delete(T).where(T.c.created_at < older_than))
+    query = delete(T).where(T.c.created_at < older_than, T.c.pending_ref.is_(None))
+    result = await conn.execute(query)
     return result.rowcount or 0

@@ -91,7 +91,7 @@ payment_events = Table(
     Column("event_type", String(24), nullable=False),
     Column("transaction_id", String(64)),
     Column("auth_code", String(16)),
-    Column("card_number", String(32)),  # masked only, e.g. 445653******1096
+    Column("card_number", String(32)),  # masked: last four only, ************1096
     Column("expiry_date", String(8)),
     Column("card_type", String(16)),
     Column("cardholder_name", String(100)),
@@ -137,7 +137,7 @@ idempotency_keys = Table(
 # --- paying (issue 3): attempts and money movements, append-only rows ----------------------
 
 # One payment attempt (card or wallet) against an intent. No full card number, no CVV: only the
-# brand, the masked number, last four, expiry and a keyed fingerprint.
+# brand, the masked number (last four digits only), expiry and a slow (scrypt) fingerprint.
 payment_attempts = Table(
     "payment_attempts",
     metadata,
@@ -353,4 +353,26 @@ sign_in_failures = Table(
     Column("failures", Integer, nullable=False),
     Column("locked_until", UTCDateTime),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# --- security (issue 12) ------------------------------------------------------------------
+
+# Secrets Tender generates on its first start (card fingerprint key, the demo shop's key…), so
+# no installation runs with a default that is written in the repository.
+installation_secrets = Table(
+    "installation_secrets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Fixed-window rate-limit counters (the ``limits`` library's storage when Redis is not used).
+rate_limit_counters = Table(
+    "rate_limit_counters",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("hits", Integer, nullable=False),
+    Column("expires_at_ms", BigInteger, nullable=False),  # Unix time in milliseconds
+    Index("ix_rate_limit_counters_expires", "expires_at_ms"),
 )

@@ -123,7 +123,6 @@ class Forwarder:
             sender.render_body(event),
             secret=self.secret,
             timeout_seconds=self.timeout_seconds,
-            public_only=False,
         )
         self.out(describe(event, outcome))
         return outcome

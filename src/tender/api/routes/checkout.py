@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from tender.api.deps import Ctx
+from tender.api.path_ids import PathId
 from tender.errors import NotFound
 from tender.service import checkout
 from tender.web import PAYMENTS_DIR, SITE_DIR, pages
@@ -27,8 +28,8 @@ def _html(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS)
 
 
-@router.get("/checkout/{paymentIntentId}")
-async def checkout_page(paymentIntentId: str, ctx: Ctx) -> HTMLResponse:
+@router.get("/checkout/{paymentIntentId:id}")
+async def checkout_page(paymentIntentId: PathId, ctx: Ctx) -> HTMLResponse:
     """The payment form while the intent can be paid; a clear page when it cannot."""
     try:
         view = await checkout.open_checkout(ctx, paymentIntentId)
@@ -40,8 +41,8 @@ async def checkout_page(paymentIntentId: str, ctx: Ctx) -> HTMLResponse:
     return _html(pages.message_page(view.intent, view.state, already=True))
 
 
-@router.get("/checkout/{paymentIntentId}/result")
-async def result_page(paymentIntentId: str, ctx: Ctx) -> HTMLResponse:
+@router.get("/checkout/{paymentIntentId:id}/result")
+async def result_page(paymentIntentId: PathId, ctx: Ctx) -> HTMLResponse:
     """Where the checkout lands when the intent has no ``config.redirectUrl``."""
     try:
         view = await checkout.result(ctx, paymentIntentId)

@@ -16,8 +16,10 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from tender.api.deps import Ctx
-from tender.api.problems import trace_id_of
+from tender.api.path_ids import PathToken
+from tender.api.problems import problem_response, trace_id_of
 from tender.api.schemas import Out
+from tender.errors import TooManyRequests
 from tender.service import pay, threeds
 from tender.service.gateway_inputs import CardPayment, ThreeDsComplete, WalletPayment
 
@@ -65,9 +67,12 @@ CORS = {
 
 async def _answer(request: Request, work: Awaitable[dict[str, Any]]) -> JSONResponse:
     """The use case's answer; an unexpected failure is statusCode 500, as Connect-E answers it
-    (logged by type and trace id: request bodies hold card data and are never logged)."""
+    (logged by type and trace id: request bodies hold card data and are never logged). A
+    card-testing refusal is a 429 problem with ``Retry-After``."""
     try:
         return JSONResponse(await work, headers=CORS)
+    except TooManyRequests as exc:
+        return problem_response(exc, trace_id_of(request), headers={**CORS, **exc.headers()})
     except Exception as exc:
         trace = trace_id_of(request)
         log.error("gateway call failed: %s (traceId %s)", type(exc).__name__, trace)
@@ -83,6 +88,10 @@ async def preflight(path: str) -> Response:
     return Response(status_code=204, headers=CORS)
 
 
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
 async def _json(request: Request) -> Any:
     try:
         return json.loads(await request.body() or b"{}")
@@ -91,7 +100,7 @@ async def _json(request: Request) -> Any:
 
 
 @router.post(
-    "/api/payments/{token}",
+    "/api/payments/{token:token}",
     response_model=GatewayResult,
     summary="Pay with a card",
     openapi_extra=_body(
@@ -99,33 +108,36 @@ async def _json(request: Request) -> Any:
         'Card details as Dojo\'s SDK sends them; `expiryDate` is "MM / YY" (or "MM/YY").',
     ),
 )
-async def pay_with_card(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+async def pay_with_card(token: PathToken, request: Request, ctx: Ctx) -> JSONResponse:
     """Authorizes the intent whose client session secret is `token`. Auto capture mode intents
     become `Captured`, Manual ones `Authorized`; a declined attempt leaves the intent `Created`.
     The token is single use: refresh the secret after a failed attempt."""
-    return await _answer(request, pay.pay_card(ctx, token, await _json(request)))
+    body = await _json(request)
+    return await _answer(request, pay.pay_card(ctx, token, body, _client(request)))
 
 
 @router.post(
-    "/api/payments/{token}/google-pay",
+    "/api/payments/{token:token}/google-pay",
     response_model=GatewayResult,
     summary="Pay with Google Pay (simulated)",
     openapi_extra=_body(WalletPayment, "`cardNumber`: a test card standing for the wallet's card"),
 )
-async def pay_with_google_pay(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+async def pay_with_google_pay(token: PathToken, request: Request, ctx: Ctx) -> JSONResponse:
     """A simulated wallet: no 3-D Secure (the device authenticated the cardholder)."""
-    return await _answer(request, pay.pay_wallet(ctx, token, "GooglePay", await _json(request)))
+    body = await _json(request)
+    return await _answer(request, pay.pay_wallet(ctx, token, "GooglePay", body, _client(request)))
 
 
 @router.post(
-    "/api/payments/{token}/apple-pay",
+    "/api/payments/{token:token}/apple-pay",
     response_model=GatewayResult,
     summary="Pay with Apple Pay (simulated)",
     openapi_extra=_body(WalletPayment, "`cardNumber`: a test card standing for the wallet's card"),
 )
-async def pay_with_apple_pay(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+async def pay_with_apple_pay(token: PathToken, request: Request, ctx: Ctx) -> JSONResponse:
     """A simulated wallet: no 3-D Secure (the device authenticated the cardholder)."""
-    return await _answer(request, pay.pay_wallet(ctx, token, "ApplePay", await _json(request)))
+    body = await _json(request)
+    return await _answer(request, pay.pay_wallet(ctx, token, "ApplePay", body, _client(request)))
 
 
 async def _complete(token: str, request: Request, ctx: Ctx) -> JSONResponse:
@@ -143,23 +155,23 @@ _COMPLETE_DOC = _body(ThreeDsComplete, "`md` from the statusCode 3 answer (`tran
 
 
 @router.post(
-    "/api/payments/{token}/three-ds-complete",
+    "/api/payments/{token:token}/three-ds-complete",
     response_model=GatewayResult,
     summary="Complete 3-D Secure",
     openapi_extra=_COMPLETE_DOC,
 )
-async def three_ds_complete(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+async def three_ds_complete(token: PathToken, request: Request, ctx: Ctx) -> JSONResponse:
     """The final answer of a challenged attempt once the cardholder decided; `3` while the
     challenge is still open."""
     return await _complete(token, request, ctx)
 
 
 @router.post(
-    "/mobile/payments/{token}/three-ds-complete",
+    "/mobile/payments/{token:token}/three-ds-complete",
     response_model=GatewayResult,
     summary="Complete 3-D Secure (mobile SDK path)",
     openapi_extra=_COMPLETE_DOC,
 )
-async def mobile_three_ds_complete(token: str, request: Request, ctx: Ctx) -> JSONResponse:
+async def mobile_three_ds_complete(token: PathToken, request: Request, ctx: Ctx) -> JSONResponse:
     """Same as `/api/payments/{token}/three-ds-complete`."""
     return await _complete(token, request, ctx)

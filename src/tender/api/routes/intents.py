@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
-from tender.api.deps import AuthedAccount, Ctx, Idem, require_version
+from tender.api.deps import AuthedAccount, ClientAddress, Ctx, Idem, require_version
+from tender.api.path_ids import PathId
 from tender.api.reply import respond
 from tender.api.schemas import (
     PaymentIntent,
@@ -26,7 +27,6 @@ router = APIRouter(
     tags=["Payment intents"],
     dependencies=[Depends(require_version)],
 )
-IntentId = Annotated[str, "pi_…"]
 
 
 @router.post(
@@ -56,33 +56,35 @@ async def search_payment_intents(
 
 
 @router.get(
-    "/public/{paymentIntentId}",
+    "/public/{paymentIntentId:id}",
     response_model=PublicPaymentIntent,
     responses=problems(404),
     summary="Retrieve a payment intent (customer side, no key)",
 )
-async def get_public_payment_intent(paymentIntentId: str, ctx: Ctx) -> JSONResponse:
+async def get_public_payment_intent(paymentIntentId: PathId, ctx: Ctx) -> JSONResponse:
     return JSONResponse(await intents.public_get(ctx, paymentIntentId))
 
 
 @router.post(
-    "/public/{paymentIntentId}/refresh-client-session-secret",
+    "/public/{paymentIntentId:id}/refresh-client-session-secret",
     response_model=PublicPaymentIntent,
-    responses=problems(404, 409),
+    responses=problems(404, 409, 429),
     summary="Refresh the client session secret (customer side, no key)",
 )
-async def refresh_public_secret(paymentIntentId: str, ctx: Ctx) -> JSONResponse:
-    return JSONResponse(await intents.public_refresh(ctx, paymentIntentId))
+async def refresh_public_secret(
+    paymentIntentId: PathId, ctx: Ctx, client: ClientAddress
+) -> JSONResponse:
+    return JSONResponse(await intents.public_refresh(ctx, paymentIntentId, client))
 
 
 @router.get(
-    "/{paymentIntentId}",
+    "/{paymentIntentId:id}",
     response_model=PaymentIntent,
     responses=problems(400, 401, 404),
     summary="Retrieve a payment intent",
 )
 async def get_payment_intent(
-    paymentIntentId: str,
+    paymentIntentId: PathId,
     account: AuthedAccount,
     ctx: Ctx,
     returnCanceled: Annotated[
@@ -93,26 +95,26 @@ async def get_payment_intent(
 
 
 @router.delete(
-    "/{paymentIntentId}",
+    "/{paymentIntentId:id}",
     response_model=PaymentIntent,
     responses=problems(401, 404, 409),
     summary="Cancel a payment intent",
 )
 async def cancel_payment_intent(
-    paymentIntentId: str, account: AuthedAccount, ctx: Ctx, idem: Idem
+    paymentIntentId: PathId, account: AuthedAccount, ctx: Ctx, idem: Idem
 ) -> Response:
     """Only while `Created`; the intent becomes `Canceled` and can no longer be paid."""
     return respond(await cancel.cancel(ctx, account, paymentIntentId, idem))
 
 
 @router.post(
-    "/{paymentIntentId}/amount",
+    "/{paymentIntentId:id}/amount",
     response_model=PaymentIntent,
     responses=problems(400, 401, 404, 405, 409),
     summary="Change the amount",
 )
 async def change_amount(
-    paymentIntentId: str,
+    paymentIntentId: PathId,
     body: ChangeAmount,
     account: AuthedAccount,
     ctx: Ctx,
@@ -123,13 +125,13 @@ async def change_amount(
 
 
 @router.post(
-    "/{paymentIntentId}/tips-amount",
+    "/{paymentIntentId:id}/tips-amount",
     response_model=PaymentIntent,
     responses=problems(400, 401, 404, 405, 409),
     summary="Change the tips amount",
 )
 async def change_tips(
-    paymentIntentId: str,
+    paymentIntentId: PathId,
     body: ChangeTips,
     account: AuthedAccount,
     ctx: Ctx,
@@ -140,13 +142,13 @@ async def change_tips(
 
 
 @router.post(
-    "/{paymentIntentId}/refresh-client-session-secret",
+    "/{paymentIntentId:id}/refresh-client-session-secret",
     response_model=PaymentIntent,
     responses=problems(401, 404, 409),
     summary="Refresh the client session secret",
 )
 async def refresh_secret(
-    paymentIntentId: str, account: AuthedAccount, ctx: Ctx, idem: Idem
+    paymentIntentId: PathId, account: AuthedAccount, ctx: Ctx, idem: Idem
 ) -> Response:
     """A new single-use secret valid for 30 minutes; the previous one stops working."""
     return respond(await intents.refresh_secret(ctx, account, paymentIntentId, idem))

@@ -5,6 +5,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from tender.api.deps import AuthedAccount, Ctx, Idem, require_version
+from tender.api.path_ids import PathId
 from tender.api.problems import trace_id_of
 from tender.api.schemas import Out, problems
 from tender.service import capture as capture_op
@@ -61,13 +62,13 @@ def _respond(reply: Reply, request: Request) -> Response:
 
 
 @router.post(
-    "/{paymentIntentId}/captures",
+    "/{paymentIntentId:id}/captures",
     response_model=CaptureResult,
     responses=problems(400, 401, 402, 404, 409, 422, 502, 504),
     summary="Capture an authorized payment (full or partial)",
 )
 async def capture(
-    paymentIntentId: str,
+    paymentIntentId: PathId,
     body: CaptureRequest,
     account: AuthedAccount,
     ctx: Ctx,
@@ -83,13 +84,13 @@ async def capture(
 
 
 @router.post(
-    "/{paymentIntentId}/refunds",
+    "/{paymentIntentId:id}/refunds",
     response_model=RefundResult,
     responses=problems(400, 401, 402, 404, 409, 422, 502, 504),
     summary="Refund a captured payment (full or partial)",
 )
 async def refund(
-    paymentIntentId: str,
+    paymentIntentId: PathId,
     body: RefundRequest,
     account: AuthedAccount,
     ctx: Ctx,
@@ -105,23 +106,23 @@ async def refund(
 
 
 @router.get(
-    "/refunds/{refundId}",
+    "/refunds/{refundId:id}",
     response_model=Refund,
     responses=problems(401, 404),
     summary="Retrieve a refund",
 )
-async def get_refund(refundId: str, account: AuthedAccount, ctx: Ctx) -> JSONResponse:
+async def get_refund(refundId: PathId, account: AuthedAccount, ctx: Ctx) -> JSONResponse:
     return JSONResponse(await refund_op.get_refund(ctx, account, refundId))
 
 
 @router.post(
-    "/{paymentIntentId}/reversal",
+    "/{paymentIntentId:id}/reversal",
     response_model=ReversalResult,
     responses=problems(401, 402, 404, 409, 422, 502, 504),
     summary="Reverse (void) the whole payment",
 )
 async def reversal(
-    paymentIntentId: str, account: AuthedAccount, ctx: Ctx, idem: Idem, request: Request
+    paymentIntentId: PathId, account: AuthedAccount, ctx: Ctx, idem: Idem, request: Request
 ) -> Response:
     """Manual: while `Authorized`, within 7 days. Auto: while `Captured`, on the UTC day of the
     payment. Anything else answers 409 naming the current status and those that would allow it.

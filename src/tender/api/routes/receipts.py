@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Depends, Response
 
 from tender.api.deps import AuthedAccount, Ctx, Idem, require_version
+from tender.api.path_ids import PathId
 from tender.api.reply import respond
 from tender.api.schemas import problems
 from tender.service import receipts
@@ -14,13 +15,13 @@ router = APIRouter(
 
 
 @router.post(
-    "/{paymentIntentId}/receipt",
+    "/{paymentIntentId:id}/receipt",
     status_code=204,
     responses=problems(400, 401, 404, 409, 422),
     summary="E-mail a receipt",
 )
 async def send_receipt(
-    paymentIntentId: str, body: SendReceipt, account: AuthedAccount, ctx: Ctx, idem: Idem
+    paymentIntentId: PathId, body: SendReceipt, account: AuthedAccount, ctx: Ctx, idem: Idem
 ) -> Response:
     """Emits `payment_intent.send-receipt` (addresses in `data.emails`) to your webhooks."""
     return respond(await receipts.send_receipt(ctx, account, paymentIntentId, body, idem))

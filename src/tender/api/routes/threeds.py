@@ -16,7 +16,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from tender.api.deps import Ctx
-from tender.service import threeds
+from tender.api.path_ids import PathId
+from tender.service import limits, threeds
 
 router = APIRouter(tags=["3-D Secure (sandbox issuer)"])
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
@@ -68,9 +69,9 @@ def _result(attempt_id: str, result: dict[str, object], return_url: str) -> HTML
     return HTMLResponse(body, headers=_HEADERS)
 
 
-@router.get("/3ds/{attemptId}", response_class=HTMLResponse, summary="3-D Secure challenge page")
+@router.get("/3ds/{attemptId:id}", response_class=HTMLResponse, summary="3-D Secure challenge page")
 async def challenge_page(
-    attemptId: str,
+    attemptId: PathId,
     ctx: Ctx,
     returnUrl: Annotated[str | None, Query(description="Same-origin path to go to after")] = None,
 ) -> HTMLResponse:
@@ -81,8 +82,8 @@ async def challenge_page(
     return _page(view, back)
 
 
-@router.post("/3ds/{attemptId}", response_class=HTMLResponse, summary="Approve or reject")
-async def challenge_decision(attemptId: str, request: Request, ctx: Ctx) -> HTMLResponse:
+@router.post("/3ds/{attemptId:id}", response_class=HTMLResponse, summary="Approve or reject")
+async def challenge_decision(attemptId: PathId, request: Request, ctx: Ctx) -> HTMLResponse:
     """Form post from the challenge page: `decision` (approve|reject), `code`, `returnUrl`."""
     form = parse_qs((await request.body()).decode("utf-8", "replace"))
     decision = (form.get("decision") or [""])[0]
@@ -96,4 +97,5 @@ async def challenge_decision(attemptId: str, request: Request, ctx: Ctx) -> HTML
     except threeds.WrongCode:
         view = await threeds.challenge(ctx, attemptId, "That code is not right; try again.")
         return _page(view, back)
+    await limits.challenge_decided(ctx, result, request.client.host if request.client else None)
     return _result(attemptId, result, back)

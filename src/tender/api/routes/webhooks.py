@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
 from tender.api.deps import AuthedAccount, Ctx, Idem, require_version
+from tender.api.path_ids import PathId
 from tender.api.reply import respond
 from tender.api.schemas import problems
 from tender.api.webhook_schemas import (
@@ -36,12 +37,12 @@ async def event_catalogue(account: AuthedAccount) -> JSONResponse:
 
 
 @router.get(
-    "/events/{eventId}",
+    "/events/{eventId:id}",
     response_model=EventRecord,
     responses=problems(401, 404),
     summary="Retrieve an event with its deliveries (Tender extension)",
 )
-async def get_event(eventId: str, account: AuthedAccount, ctx: Ctx) -> JSONResponse:
+async def get_event(eventId: PathId, account: AuthedAccount, ctx: Ctx) -> JSONResponse:
     return JSONResponse(await webhook_log.get_event(ctx, account, eventId))
 
 
@@ -82,93 +83,95 @@ async def list_webhooks(account: AuthedAccount, ctx: Ctx) -> JSONResponse:
 
 
 @router.get(
-    "/{subscriptionId}",
+    "/{subscriptionId:id}",
     response_model=Subscription,
     responses=problems(401, 404),
     summary="Retrieve a subscription (Tender extension)",
 )
-async def get_webhook(subscriptionId: str, account: AuthedAccount, ctx: Ctx) -> JSONResponse:
+async def get_webhook(subscriptionId: PathId, account: AuthedAccount, ctx: Ctx) -> JSONResponse:
     return JSONResponse(await webhooks.get(ctx, account, subscriptionId))
 
 
 @router.patch(
-    "/{subscriptionId}",
+    "/{subscriptionId:id}",
     response_model=Subscription,
     responses=problems(400, 401, 404, 409, 422),
     summary="Update a subscription",
 )
 async def update_webhook(
-    subscriptionId: str, body: UpdateWebhook, account: AuthedAccount, ctx: Ctx, idem: Idem
+    subscriptionId: PathId, body: UpdateWebhook, account: AuthedAccount, ctx: Ctx, idem: Idem
 ) -> Response:
     return respond(await webhooks.update(ctx, account, subscriptionId, body, idem))
 
 
 @router.delete(
-    "/{subscriptionId}",
+    "/{subscriptionId:id}",
     status_code=204,
     responses=problems(401, 404, 409, 422),
     summary="Delete a subscription",
 )
 async def delete_webhook(
-    subscriptionId: str, account: AuthedAccount, ctx: Ctx, idem: Idem
+    subscriptionId: PathId, account: AuthedAccount, ctx: Ctx, idem: Idem
 ) -> Response:
     """Its pending deliveries are canceled; its delivery log stays readable."""
     return respond(await webhooks.delete(ctx, account, subscriptionId, idem))
 
 
 @router.get(
-    "/{subscriptionId}/secrets",
+    "/{subscriptionId:id}/secrets",
     response_model=SubscriptionSecrets,
     responses=problems(401, 404),
     summary="List a subscription's secrets",
 )
-async def list_secrets(subscriptionId: str, account: AuthedAccount, ctx: Ctx) -> JSONResponse:
+async def list_secrets(subscriptionId: PathId, account: AuthedAccount, ctx: Ctx) -> JSONResponse:
     return JSONResponse(await webhooks.list_secrets(ctx, account, subscriptionId))
 
 
 @router.post(
-    "/{subscriptionId}/secrets",
+    "/{subscriptionId:id}/secrets",
     response_model=SubscriptionSecrets,
     responses=problems(401, 404, 409, 422),
     summary="Generate a new (inactive) secret",
 )
-async def add_secret(subscriptionId: str, account: AuthedAccount, ctx: Ctx, idem: Idem) -> Response:
+async def add_secret(
+    subscriptionId: PathId, account: AuthedAccount, ctx: Ctx, idem: Idem
+) -> Response:
     """Deliveries keep being signed with the active secret until you activate the new one."""
     return respond(await webhooks.add_secret(ctx, account, subscriptionId, idem))
 
 
 @router.put(
-    "/{subscriptionId}/secrets/{secretId}/activate",
+    "/{subscriptionId:id}/secrets/{secretId:id}/activate",
     status_code=204,
     responses=problems(401, 404, 409, 422),
     summary="Sign deliveries with this secret from now on",
 )
 async def activate_secret(
-    subscriptionId: str, secretId: str, account: AuthedAccount, ctx: Ctx, idem: Idem
+    subscriptionId: PathId, secretId: PathId, account: AuthedAccount, ctx: Ctx, idem: Idem
 ) -> Response:
     return respond(await webhooks.activate_secret(ctx, account, subscriptionId, secretId, idem))
 
 
 @router.delete(
-    "/{subscriptionId}/secrets/{secretId}",
+    "/{subscriptionId:id}/secrets/{secretId:id}",
     status_code=204,
     responses=problems(401, 404, 409, 422),
     summary="Delete an inactive secret",
 )
 async def delete_secret(
-    subscriptionId: str, secretId: str, account: AuthedAccount, ctx: Ctx, idem: Idem
+    subscriptionId: PathId, secretId: PathId, account: AuthedAccount, ctx: Ctx, idem: Idem
 ) -> Response:
     return respond(await webhooks.delete_secret(ctx, account, subscriptionId, secretId, idem))
 
 
 @router.get(
-    "/{subscriptionId}/deliveries",
+    "/{subscriptionId:id}/deliveries",
     response_model=DeliveryPage,
     responses=problems(400, 401, 404),
     summary="List deliveries, newest first (Tender extension)",
 )
 async def list_deliveries(
-    subscriptionId: str,
+    subscriptionId: PathId,
     account: AuthedAccount,
     ctx: Ctx,
     status: Annotated[
@@ -185,37 +188,37 @@ async def list_deliveries(
 
 
 @router.get(
-    "/{subscriptionId}/deliveries/{deliveryId}",
+    "/{subscriptionId:id}/deliveries/{deliveryId:id}",
     response_model=Delivery,
     responses=problems(401, 404),
     summary="Retrieve a delivery with every attempt (Tender extension)",
 )
 async def get_delivery(
-    subscriptionId: str, deliveryId: str, account: AuthedAccount, ctx: Ctx
+    subscriptionId: PathId, deliveryId: PathId, account: AuthedAccount, ctx: Ctx
 ) -> JSONResponse:
     return JSONResponse(await webhook_log.get_delivery(ctx, account, subscriptionId, deliveryId))
 
 
 @router.post(
-    "/{subscriptionId}/deliveries/{deliveryId}/redeliver",
+    "/{subscriptionId:id}/deliveries/{deliveryId:id}/redeliver",
     response_model=Delivery,
     responses=problems(401, 404, 409, 422),
     summary="Send a delivery again (Tender extension)",
 )
 async def redeliver(
-    subscriptionId: str, deliveryId: str, account: AuthedAccount, ctx: Ctx, idem: Idem
+    subscriptionId: PathId, deliveryId: PathId, account: AuthedAccount, ctx: Ctx, idem: Idem
 ) -> Response:
     """The same event (same `id`) is sent again with a fresh retry budget."""
     return respond(await webhook_log.redeliver(ctx, account, subscriptionId, deliveryId, idem))
 
 
 @router.post(
-    "/{subscriptionId}/events/{eventId}/send",
+    "/{subscriptionId:id}/events/{eventId:id}/send",
     response_model=Delivery,
     responses=problems(401, 404, 409, 422),
     summary="Send any event of the account to this subscription (Tender extension)",
 )
 async def send_event(
-    subscriptionId: str, eventId: str, account: AuthedAccount, ctx: Ctx, idem: Idem
+    subscriptionId: PathId, eventId: PathId, account: AuthedAccount, ctx: Ctx, idem: Idem
 ) -> Response:
     return respond(await webhook_log.send_event(ctx, account, subscriptionId, eventId, idem))
