@@ -42,6 +42,11 @@ class Settings(BaseSettings):
         description="HMAC key for card fingerprints; set your own in production",
     )
     run_workers: bool = Field(default=True, description="Run background workers inside serve")
+    strict_requests: bool = Field(
+        default=False,
+        description="Refuse (400) request properties the API version does not define, instead "
+        "of ignoring them and naming them in Tender-Ignored-Fields",
+    )
     # Webhook delivery: ~10 attempts spread over about a day (base * 2**n, jittered, capped).
     webhook_max_attempts: int = Field(default=10, ge=1)
     webhook_backoff_base_seconds: float = Field(default=180.0, gt=0)

@@ -1,17 +1,15 @@
 """Annotated dependencies: the context, the authenticated account, the version header and the
 idempotency key. Routes declare what they need; nothing else reaches into ``request``."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import APIKeyHeader
 
-from tender.errors import InvalidRequest
-from tender.service import accounts
+from tender.service import accounts, versions
 from tender.service.accounts import Account
 from tender.service.context import Context
-from tender.service.idempotency import IdempotencyKey
+from tender.service.idempotency import MAX_KEY_LENGTH, IdempotencyKey
 
 # Documents the scheme in OpenAPI; the value is checked by ``accounts.authenticate``.
 _api_key = APIKeyHeader(
@@ -41,18 +39,17 @@ def require_version(
         str,
         Header(
             alias="version",
-            description="API version date, required on every call (2024-02-05 or later).",
+            description="API version, required on every call: 2022-04-07, 2024-02-05 or "
+            "2025-09-10 (a later date selects the newest version released by then).",
             examples=["2024-02-05"],
         ),
     ],
 ) -> str:
-    try:
-        date.fromisoformat(version)
-    except ValueError:
-        raise InvalidRequest.field(
-            "Version", "The version header must be a date, YYYY-MM-DD."
-        ) from None
-    return version
+    """The version whose request and response shapes the call uses."""
+    return versions.resolve(version)
+
+
+ApiVersion = Annotated[str, Depends(require_version)]
 
 
 async def get_idempotency_key(
@@ -63,7 +60,7 @@ async def get_idempotency_key(
             alias="idempotencyKey",
             description="Makes the request safe to retry: the same key and body replay the first "
             "answer; `Idempotency-Key` is accepted too. Kept for 24 hours.",
-            max_length=255,
+            max_length=MAX_KEY_LENGTH,
         ),
     ] = None,
 ) -> IdempotencyKey | None:

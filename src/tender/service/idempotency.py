@@ -15,7 +15,7 @@ from tender.service.context import Context
 from tender.storage import idempotency as repo
 from tender.storage.idempotency import ClaimResult
 
-MAX_KEY_LENGTH = 255
+MAX_KEY_LENGTH = 100  # Dojo's maximum for idempotencyKey
 _PRINTABLE = re.compile(r"^[\x20-\x7e]+\Z")
 
 

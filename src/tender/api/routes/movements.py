@@ -7,13 +7,17 @@ from pydantic import Field
 from tender.api.deps import AuthedAccount, Ctx, Idem, require_version
 from tender.api.problems import trace_id_of
 from tender.api.reply import respond
+from tender.api.route import WireRoute
 from tender.api.schemas import Out, problems
 from tender.service import money
 from tender.service.idempotency import Reply
 from tender.service.money import CaptureRequest, RefundRequest
 
 router = APIRouter(
-    prefix="/payment-intents", tags=["Payment intents"], dependencies=[Depends(require_version)]
+    prefix="/payment-intents",
+    tags=["Payment intents"],
+    dependencies=[Depends(require_version)],
+    route_class=WireRoute,
 )
 
 
