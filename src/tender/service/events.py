@@ -10,9 +10,22 @@ from tender.service.views import timestamp
 from tender.storage import outbox
 
 CREATED = "payment_intent.created"
+UPDATED = "payment_intent.updated"  # any change: status, amount or tips
 STATUS_UPDATED = "payment_intent.status_updated"
 SEND_RECEIPT = "payment_intent.send-receipt"
-CATALOGUE = {"payment_intent": [CREATED, STATUS_UPDATED, SEND_RECEIPT]}
+PAYMENT_SUCCESSFUL = "payment.successful"  # an attempt authorized (Manual) or captured (Auto)
+SETUP_CREATED = "setup_intent.created"
+SETUP_STATUS_UPDATED = "setup_intent.status_updated"
+ORDER_CREATED = "order.created"
+# Every event Dojo documents (its catalogue example, its samples, its docs), by model. Setup-intent
+# events fire once setup intents exist; Tender has no orders, so order.created never fires, but
+# Dojo's own subscription examples name it and are accepted.
+CATALOGUE = {
+    "PaymentIntent": [CREATED, UPDATED, STATUS_UPDATED, SEND_RECEIPT],
+    "Payment": [PAYMENT_SUCCESSFUL],
+    "SetupIntent": [SETUP_CREATED, SETUP_STATUS_UPDATED],
+    "Order": [ORDER_CREATED],
+}
 
 
 async def emit(

@@ -78,7 +78,8 @@ def _line_currencies(item_lines: Any, tax_lines: Any) -> list[tuple[str, str | N
     found: list[tuple[str, str | None]] = []
     for name, lines in (("ItemLines", item_lines), ("TaxLines", tax_lines)):
         for i, line in enumerate(lines or []):
-            found.append((f"{name}[{i}].AmountTotal", line.amount_total.currency_code))
+            if line.amount_total is not None:
+                found.append((f"{name}[{i}].AmountTotal", line.amount_total.currency_code))
             for j, modifier in enumerate(getattr(line, "modifiers", None) or []):
                 found.append(
                     (
@@ -123,6 +124,8 @@ async def create(
     expiry = _expiry(body, now, ctx)
     wire = dump(body)
     details = {k: v for k, v in wire.items() if k not in _COLUMNS}
+    if details.pop("transactionSource", None) == "MOTO":  # 2022-04-07's name for it
+        details["cardHolderNotPresent"] = True
     intent_id = new_id("pi", sandbox=account.sandbox)
 
     async def effect(conn: AsyncConnection) -> Reply:
@@ -235,17 +238,28 @@ async def set_status(
     await repo.add_payment_event(
         conn, row.id, event_type or status.value, now, **(event_fields or {})
     )
-    if status.value != row.status:
-        await events.emit(
-            conn,
-            event=events.STATUS_UPDATED,
-            account_id=account.id,
-            intent_id=row.id,
-            status=status.value,
-            capture_mode=row.capture_mode,
-            sandbox=account.sandbox,
-            now=now,
-        )
+    if status.value == row.status:
+        return
+    names = [events.STATUS_UPDATED, events.UPDATED]
+    if row.status == Status.CREATED and status in (Status.AUTHORIZED, Status.CAPTURED):
+        names.append(events.PAYMENT_SUCCESSFUL)
+    for name in names:
+        await _emit(conn, account, row, name, status.value, now)
+
+
+async def _emit(
+    conn: AsyncConnection, account: Account, row: Row, event: str, status: str, now: datetime
+) -> None:
+    await events.emit(
+        conn,
+        event=event,
+        account_id=account.id,
+        intent_id=row.id,
+        status=status,
+        capture_mode=row.capture_mode,
+        sandbox=account.sandbox,
+        now=now,
+    )
 
 
 async def change_amount(
@@ -281,6 +295,7 @@ async def change_amount(
                 amount=body.amount.value, details=details, updated_at=now, **_new_secret(ctx, now)
             ),
         )
+        await _emit(conn, account, row, events.UPDATED, row.status, now)
         return Reply(200, await _present_id(ctx, conn, account, intent_id))
 
     return await run(ctx, account.id, idem, effect)
@@ -309,6 +324,7 @@ async def change_tips(
             row.version,
             dict(tips_amount=body.tips_amount.value, updated_at=now, **_new_secret(ctx, now)),
         )
+        await _emit(conn, account, row, events.UPDATED, row.status, now)
         return Reply(200, await _present_id(ctx, conn, account, intent_id))
 
     return await run(ctx, account.id, idem, effect)

@@ -25,8 +25,10 @@ def payment_details(attempt: Row) -> dict[str, Any]:
         "expiryDate": attempt.card_expiry,
         "cardType": attempt.card_brand,
         "last4PAN": attempt.card_last4,
-        "entryMode": "Ecom" if attempt.method == "Card" else attempt.method,
-        "verificationMethod": "3DS" if attempt.three_ds else "None",
+        # Dojo's enums: a card typed into a form is ManualEntry; a wallet's device verified
+        # the cardholder (3-D Secure is not one of the enum's verification methods).
+        "entryMode": "ManualEntry" if attempt.method == "Card" else "Unknown",
+        "verificationMethod": "None" if attempt.method == "Card" else "Device",
     }
     details = {
         "transactionId": attempt.transaction_id,
