@@ -27,6 +27,7 @@ from tender.service.context import Context
 from tender.storage.db import Database
 from tender.storage.migrate import upgrade
 from tender.storage.tables import metadata
+from tests.contract import conformance
 
 VERSION = "2024-02-05"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -38,6 +39,32 @@ def backend() -> str:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"tender test database: {backend()}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Any:
+    conformance.take_failures()  # late answers of an earlier test's server are not this test's
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """Fail the test whose requests got an answer that Dojo's documents do not allow
+    (every test application wears ``conformance.Recorder``)."""
+    result = yield
+    failures = conformance.take_failures()
+    if failures:
+        raise AssertionError(
+            "answers that do not conform to Dojo's documents:\n" + "\n".join(failures)
+        )
+    return result
+
+
+def make_app(settings: Settings, **options: Any) -> Any:
+    """The application, checked by ``conformance.Recorder`` as it answers."""
+    application = create_app(settings, **options)
+    application.add_middleware(conformance.Recorder)
+    return application
 
 
 async def _admin(url: str, *statements: str) -> None:
@@ -86,7 +113,7 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 async def app(settings: Settings, clock: ShiftedClock) -> AsyncIterator[Any]:
-    application = create_app(settings, clock=clock, run_jobs=False)
+    application = make_app(settings, clock=clock, run_jobs=False)
     async with application.router.lifespan_context(application):
         yield application
     await _clean(settings.database_url)
@@ -197,7 +224,7 @@ class LiveServer:
         sock.close()
         self.url = f"http://127.0.0.1:{self.port}"
         self.settings = settings.model_copy(update={"public_url": self.url})
-        self.app = create_app(self.settings, clock=clock, run_jobs=False)
+        self.app = make_app(self.settings, clock=clock, run_jobs=False)
         config = uvicorn.Config(
             self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
         )
