@@ -28,6 +28,7 @@ from tender.service.context import Context
 from tender.storage.db import Database
 from tender.storage.migrate import upgrade
 from tender.storage.tables import metadata
+from tests.contract import conformance
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSION = "2024-02-05"
@@ -73,6 +74,32 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if once:
         config.hook.pytest_deselected(items=once)
         items[:] = [item for item in items if not runs_once(item)]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Any:
+    conformance.take_failures()  # late answers of an earlier test's server are not this test's
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """Fail the test whose requests got an answer that Dojo's documents do not allow
+    (every test application wears ``conformance.Recorder``)."""
+    result = yield
+    failures = conformance.take_failures()
+    if failures:
+        raise AssertionError(
+            "answers that do not conform to Dojo's documents:\n" + "\n".join(failures)
+        )
+    return result
+
+
+def make_app(settings: Settings, **options: Any) -> Any:
+    """The application, checked by ``conformance.Recorder`` as it answers."""
+    application = create_app(settings, **options)
+    application.add_middleware(conformance.Recorder)
+    return application
 
 
 async def _admin(url: str, *statements: str) -> None:
@@ -138,7 +165,7 @@ def processor() -> Processor | None:
 async def app(
     settings: Settings, clock: ShiftedClock, processor: Processor | None
 ) -> AsyncIterator[Any]:
-    application = create_app(settings, clock=clock, run_jobs=False, processor=processor)
+    application = make_app(settings, clock=clock, run_jobs=False, processor=processor)
     async with application.router.lifespan_context(application):
         yield application
     await _clean(settings.database_url)
@@ -246,7 +273,7 @@ class LiveServer:
         sock.close()
         self.url = f"http://127.0.0.1:{self.port}"
         self.settings = settings.model_copy(update={"public_url": self.url})
-        self.app = create_app(self.settings, clock=clock, run_jobs=False)
+        self.app = make_app(self.settings, clock=clock, run_jobs=False)
         config = uvicorn.Config(
             self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
         )

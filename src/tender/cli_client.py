@@ -41,7 +41,10 @@ TRIGGERS = {
     "payment_intent.created": "create an intent",
     "payment_intent.status_updated": "create an intent and pay it with a test card",
     "payment_intent.send-receipt": "create an intent, pay it, and e-mail its receipt",
+    "payment_intent.updated": "create an intent and pay it with a test card",
+    "payment.successful": "create an intent and pay it with a test card",
 }
+PAID_TRIGGERS = {name for name, what in TRIGGERS.items() if "pay it" in what}
 
 
 class ThreeDsChoice(StrEnum):
@@ -271,7 +274,7 @@ def _steps(event: str) -> list[tuple[str, Callable[[Tender, dict[str, Any]], Non
         tender.payment_intents.send_receipt(state["intent"].id, emails=[state["email"]])
 
     steps = [("creating a payment intent", create)]
-    if event in ("payment_intent.status_updated", "payment_intent.send-receipt"):
+    if event in PAID_TRIGGERS:
         steps.append(("paying it with a test card", pay_it))
     if event == "payment_intent.send-receipt":
         steps.append(("sending its receipt", receipt))

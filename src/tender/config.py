@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         default="./var/sandbox-acquirer.sqlite3",
         description="Where the sandbox acquirer keeps its answers (``:memory:`` for none)",
     )
+    strict_requests: bool = Field(
+        default=False,
+        description="Refuse (400) request properties the API version does not define, instead "
+        "of ignoring them and naming them in Tender-Ignored-Fields",
+    )
     # Webhook delivery: ~10 attempts spread over about a day (base * 2**n, jittered, capped).
     webhook_max_attempts: int = Field(default=10, ge=1)
     webhook_backoff_base_seconds: float = Field(default=180.0, gt=0)

@@ -83,6 +83,9 @@ RAW_BODIES: list[bytes] = [
 ]
 
 FREE_TEXT = {"reference", "description", "paymentSource", "setupIntentId"}
+NULLABLE = {"cursor"}  # null is the default cursor (Dojo's document: nullable)
+MEMBERS_ONLY = 9  # BAD_VALUES[9], an object of Money's members with wrong types
+ALL_OPTIONAL = {"shippingDetails", "config", "requestSecurity", "orderDetails", "cursor"}
 
 
 @dataclass
@@ -212,6 +215,8 @@ def cases(intent_id: str, revoked_key: str, prod_style_key: str) -> Iterator[Cas
             for j, value in enumerate(BAD_VALUES):
                 if value == "true" and name in FREE_TEXT:
                     continue  # any short string is a valid reference or description
+                if j == MEMBERS_ONLY and name in ALL_OPTIONAL:
+                    continue  # only unknown members, ignored: an empty object, which is valid
                 mutated = {**ep.body, name: value}
                 yield Case(
                     f"{tag} {name}=bad#{j}", ep.method, ep.path, json.dumps(mutated).encode()
@@ -226,19 +231,25 @@ def cases(intent_id: str, revoked_key: str, prod_style_key: str) -> Iterator[Cas
                             ep.path,
                             json.dumps({**ep.body, name: inner}).encode(),
                         )
+        # Unknown properties are ignored and PascalCase names bind (as Dojo binds them), but a
+        # property twice, in either spelling, is refused.
+        first, value = next(iter(ep.body.items()))
+        text = json.dumps(ep.body)
         yield Case(
-            f"{tag} unknown field",
+            f"{tag} duplicate property",
             ep.method,
             ep.path,
-            json.dumps({**ep.body, "unknownField": 1}).encode(),
+            (text[:-1] + f", {json.dumps(first)}: {json.dumps(value)}}}").encode(),
         )
         yield Case(
-            f"{tag} PascalCase",
+            f"{tag} camelCase and PascalCase",
             ep.method,
             ep.path,
-            json.dumps({k[:1].upper() + k[1:]: v for k, v in ep.body.items()}).encode(),
+            json.dumps({**ep.body, first[:1].upper() + first[1:]: value}).encode(),
         )
         for key in list(ep.body):
+            if key in NULLABLE:
+                continue
             yield Case(
                 f"{tag} null {key}", ep.method, ep.path, json.dumps({**ep.body, key: None}).encode()
             )

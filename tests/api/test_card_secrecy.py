@@ -20,7 +20,7 @@ from tests.conftest import Api
 from tests.payhelp import decide, pay
 
 CHALLENGE_CARDS = ["4456 5300 0000 1096", "4456 5300 0000 0007", "4000 0084 0000 1629"]
-INVALID = [("4242 4242 4242 4241", "529"), ("4000 0000 0000 0002", "61")]
+INVALID = [("4242 4242 4242 4241", "529"), ("4000 0000 0000 0002", "61937")]
 
 
 def standalone(value: str) -> re.Pattern[str]:

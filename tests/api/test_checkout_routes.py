@@ -59,6 +59,20 @@ async def test_viewing_the_checkout_never_abandons_a_pending_challenge(client, a
     assert (await api.get(intent["id"])).json()["status"] == "Captured"
 
 
+async def test_a_line_sent_with_a_null_amount_still_shows(client, api: Api) -> None:
+    """Dojo's ItemLine.amountTotal is nullable; the page lists the line without an amount."""
+    gbp = {"value": 300, "currencyCode": "GBP"}
+    intent = await api.create(
+        itemLines=[{"name": "Gift wrap", "amountTotal": None}, {"name": "Tea", "amountTotal": gbp}],
+        config={"details": {"showTotal": True}},
+    )
+    assert intent["itemLines"][0] == {"name": "Gift wrap", "amountTotal": None}
+    assert intent["subtotalLineItems"] == gbp
+    page = await client.get(f"/checkout/{intent['id']}")
+    assert page.status_code == 200
+    assert "Gift wrap" in page.text and "Tea" in page.text
+
+
 async def test_checkout_page_escapes_merchant_text_and_refuses_framing(client, api: Api) -> None:
     intent = await api.create(
         reference="<img src=x onerror=alert(1)>",

@@ -2,13 +2,13 @@
 
 import httpx
 
-from tender.api.app import create_app
 from tender.config import Settings
+from tests.conftest import make_app
 
 
 async def test_an_unreachable_database_is_reported_as_503() -> None:
     settings = Settings(database_url="postgresql://postgres@127.0.0.1:1/none", run_workers=False)
-    app = create_app(settings, run_jobs=False)
+    app = make_app(settings, run_jobs=False)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:

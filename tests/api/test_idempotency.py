@@ -227,3 +227,16 @@ async def test_a_replay_answers_what_was_answered_then(api: Api) -> None:
     await api.request("DELETE", f"/payment-intents/{intent['id']}")
     replay = await api.request("POST", path, json=body, headers=headers)
     assert replay.json() == first.json() and replay.json()["status"] == "Created"
+
+
+async def test_a_key_is_at_most_100_characters_as_dojos(api: Api, ctx: Context) -> None:
+    body = {"amount": {"value": 1000, "currencyCode": "GBP"}, "reference": "Order 245"}
+    for key in ("k" * 100, "K" * 101):
+        response = await api.request(
+            "POST", "/payment-intents", json=body, headers={"idempotencyKey": key}
+        )
+        if len(key) == 100:
+            assert response.status_code == 200, response.text
+        else:
+            assert "IdempotencyKey" in assert_problem(response, 400)["errors"]
+    assert await count(ctx, payment_intents) == 1

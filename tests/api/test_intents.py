@@ -66,7 +66,7 @@ async def test_create_echoes_what_the_merchant_sent(api: Api) -> None:
         "tipsAmount": {"value": 100, "currencyCode": "GBP"},
         "serviceChargeAmount": {"value": 50, "currencyCode": "GBP"},
         "cashbackAmount": {"value": 20, "currencyCode": "GBP"},
-        "customer": {"id": "c1", "emailAddress": "a@b.co", "secret": "cs_sandbox_x"},
+        "customer": {"id": "c1", "emailAddress": "a@b.co"},
         "billingAddress": {"address1": "1 High St", "countryCode": "GB"},
         "shippingDetails": {"name": "A", "address": {"countryCode": "GB"}},
         "requestSecurity": {"userAgent": "UA", "ipAddress": "127.0.0.1"},
@@ -80,21 +80,32 @@ async def test_create_echoes_what_the_merchant_sent(api: Api) -> None:
         "metadata": {"orderId": "245"},
         "orderDetails": {"id": "o1", "isUpdate": False},
         "cardHolderNotPresent": True,
-        "generateRemoteToken": True,
         "paymentSource": "payment-links",
         "config": {"title": "Shop", "payment": {"tipsAllowed": True}},
     }
-    intent = await api.create(**sent)
+    intent = await api.create(**sent, generateRemoteToken=True)
     for name in ("captureMode", "autoExpireIn", "autoExpireAction", "description", "tipsAmount",
                  "serviceChargeAmount", "cashbackAmount", "customer", "billingAddress",
                  "shippingDetails", "requestSecurity", "itemLines", "taxLines", "paymentMethods",
                  "actionLink", "metadata", "orderDetails", "cardHolderNotPresent",
-                 "generateRemoteToken", "paymentSource"):  # fmt: skip
+                 "paymentSource"):  # fmt: skip
         assert intent[name] == sent[name], name
     assert intent["config"]["title"] == "Shop" and intent["config"]["payment"]["tipsAllowed"]
     assert intent["totalAmount"]["value"] == 1000 + 100 + 50 + 20
     assert intent["requestedAmount"]["value"] == 1000
     assert intent["subtotalLineItems"] == {"value": 1000, "currencyCode": "GBP"}
+
+
+async def test_the_answer_keeps_to_dojos_payment_intent(api: Api) -> None:
+    """Dojo's PaymentIntent has no generateRemoteToken and a customer of id, e-mail and phone
+    only: the save-card flow's secret is kept for the payment but never echoed."""
+    intent = await api.create(
+        generateRemoteToken=True,
+        customer={"id": "c1", "secret": "cs_sandbox_x", "savedCardId": "pm_1"},
+    )
+    assert "generateRemoteToken" not in intent
+    assert intent["customer"] == {"id": "c1"}
+    assert intent["itemLines"] == [] and intent["taxLines"] == []  # [] as Dojo answers
 
 
 async def test_retrieve_hides_canceled_unless_asked(api: Api) -> None:
@@ -123,6 +134,7 @@ async def test_cancel_records_the_event_and_the_webhook_and_then_refuses(
     assert await outbox(ctx, intent["id"]) == [
         "payment_intent.created:Created",
         "payment_intent.status_updated:Canceled",
+        "payment_intent.updated:Canceled",
     ]
     again = assert_problem(await api.request("DELETE", f"/payment-intents/{intent['id']}"), 409)
     assert again["currentStatus"] == "Canceled" and again["allowedStatuses"] == ["Created"]
@@ -141,6 +153,7 @@ async def test_cancel_records_the_event_and_the_webhook_and_then_refuses(
     assert await outbox(ctx, intent["id"]) == [
         "payment_intent.created:Created",
         "payment_intent.status_updated:Canceled",
+        "payment_intent.updated:Canceled",
     ]
 
 
@@ -306,4 +319,7 @@ async def test_payment_events_table_is_written_only_by_status_changes(
     async with ctx.db.transaction(write=False) as conn:
         rows = (await conn.execute(select(payment_events))).all()
     assert rows == []
-    assert await outbox(ctx, intent["id"]) == ["payment_intent.created:Created"]
+    assert await outbox(ctx, intent["id"]) == [
+        "payment_intent.created:Created",
+        "payment_intent.updated:Created",  # the amount changed; a secret refresh is no update
+    ]

@@ -18,11 +18,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from tender.api.app import create_app
 from tender.clock import ShiftedClock
 from tender.config import Settings
 from tender.service import accounts
-from tests.conftest import VERSION, _clean
+from tests.conftest import VERSION, _clean, make_app
 
 _keys = itertools.count()
 
@@ -158,7 +157,7 @@ class MoneyMachine(RuleBasedStateMachine):
 def test_money_state_machine(settings_: Settings) -> None:
     from starlette.testclient import TestClient
 
-    app = create_app(settings_, clock=ShiftedClock(), run_jobs=False)
+    app = make_app(settings_, clock=ShiftedClock(), run_jobs=False)
     try:
         with TestClient(app, base_url="http://testserver") as client:
 

@@ -19,7 +19,7 @@ CREATE_FIELDS = {
     "billingAddress", "shippingDetails", "cardHolderNotPresent", "config", "requestSecurity",
     "itemLines", "taxLines", "paymentMethods", "actionLink", "expireAt", "autoExpireIn",
     "autoExpireAction", "metadata", "setupIntentId", "orderDetails", "cashbackAmount",
-    "serviceChargeAmount", "generateRemoteToken", "paymentSource",
+    "serviceChargeAmount", "generateRemoteToken", "paymentSource", "transactionSource",
 }  # fmt: skip
 
 

@@ -21,15 +21,33 @@ async def create(api: Api, **fields) -> dict:
 
 
 async def test_event_catalogue(api: Api) -> None:
+    """Every event Dojo documents, under the model names of Dojo's example."""
     response = await api.request("GET", "/webhooks/events")
     assert response.status_code == 200
-    [entry] = [EventCatalogueEntry.model_validate(e) for e in response.json()]
-    assert entry.model == "payment_intent"
-    assert entry.events == [
-        "payment_intent.created",
-        "payment_intent.status_updated",
-        "payment_intent.send-receipt",
-    ]
+    entries = [EventCatalogueEntry.model_validate(e) for e in response.json()]
+    assert {entry.model: entry.events for entry in entries} == {
+        "PaymentIntent": [
+            "payment_intent.created",
+            "payment_intent.updated",
+            "payment_intent.status_updated",
+            "payment_intent.send-receipt",
+        ],
+        "Payment": ["payment.successful"],
+        "SetupIntent": ["setup_intent.created", "setup_intent.status_updated"],
+        "Order": ["order.created"],
+    }
+
+
+async def test_unknown_events_are_refused_with_the_known_ones(api: Api) -> None:
+    body = {"events": ["payment_intent.created", "payment_intent.paid"], "url": URL}
+    problem = assert_problem(await api.request("POST", "/webhooks", json=body), 400)
+    [message] = problem["errors"]["Events[1]"]
+    assert "'payment_intent.paid'" in message
+    for known in ("payment_intent.status_updated", "setup_intent.created", "payment.successful"):
+        assert known in message
+    # Dojo's own examples subscribe to these.
+    body = {"events": ["payment_intent.created", "payment.successful", "order.created"], "url": URL}
+    assert (await api.request("POST", "/webhooks", json=body)).status_code == 200
 
 
 async def test_create_answers_a_subscription_with_one_active_secret(api: Api) -> None:
@@ -72,12 +90,12 @@ async def test_update_and_delete(api: Api) -> None:
 async def test_bad_input_is_a_problem_and_changes_nothing(api: Api) -> None:
     cases = [
         ({"events": [], "url": URL}, "Events"),
-        ({"events": ["payment.successful"], "url": URL}, "Events[0]"),
+        ({"events": ["payment.succeeded"], "url": URL}, "Events[0]"),
         ({"events": ["payment_intent.created"]}, "Url"),
         ({"events": ["payment_intent.created"], "url": "not a url"}, "Url"),
         ({"events": ["payment_intent.created"], "url": "http://merchant.example/"}, "Url"),
         ({"events": "payment_intent.created", "url": URL}, "Events"),
-        ({"events": ["payment_intent.created"], "url": URL, "secret": "x"}, "Secret"),
+        ({"events": ["payment_intent.created"], "url": URL, "Events": ["order.created"]}, "Events"),
         ({"events": ["payment_intent.created"], "url": URL, "description": "x" * 501}, None),
     ]
     for body, field in cases:

@@ -67,14 +67,21 @@ async def test_three_ds_challenge_approved(live_server, live_api, merchant, page
     frame = await open_card_page(page, merchant, live_server.url, intent["clientSessionSecret"])
     await fill_card(frame, "4456 5300 0000 1096", cvv="020")
     await page.click("#pay")
-    overlay = page.locator(".tender-3ds-overlay")
-    await overlay.wait_for()
+    # The page's CSS sizes iframe.threeDs but does not position it: Tender's default centres it
+    # over a dimmed page, at the page's size.
+    challenge = page.locator("body > iframe.threeDs")
+    await challenge.wait_for()
     await page.frame_locator("iframe.threeDs").locator("#otp").wait_for()
+    box = await challenge.bounding_box()
+    assert box and (box["width"], box["height"]) == (400, 500)
+    assert box["x"] == (1280 - 400) / 2 and box["y"] == (900 - 500) / 2
+    assert await page.locator(".tender-3ds-backdrop").count() == 1
     await screenshot(page, "component-3ds-challenge.png")
     await answer_challenge(page, approve=True)
     result = await result_of(page)
     assert result["statusCode"] == 0
-    await overlay.wait_for(state="detached")
+    await challenge.wait_for(state="detached")
+    assert await page.locator(".tender-3ds-backdrop").count() == 0
     events = (await live_api.get(intent["id"])).json()["paymentEvents"]
     assert await status_of(live_api, intent["id"]) == "Captured"
     assert "AuthChallenged" in [e["eventType"] for e in events]
@@ -98,9 +105,10 @@ async def test_closing_the_challenge_answers_status_3(
     frame = await open_card_page(page, merchant, live_server.url, intent["clientSessionSecret"])
     await fill_card(frame, "4456 5300 0000 1096", cvv="020")
     await page.click("#pay")
-    await page.get_by_role("button", name="Cancel verification").click()
+    await page.frame_locator("iframe.threeDs").get_by_role("button", name="Cancel").click()
     result = await result_of(page)
     assert result["statusCode"] == 3
+    assert await page.locator("iframe.threeDs").count() == 0
     assert await status_of(live_api, intent["id"]) == "Created"
 
 
@@ -112,7 +120,7 @@ async def test_frictionless_three_ds_needs_no_challenge(
     await fill_card(frame, "4000 0000 0000 3220")
     await page.click("#pay")
     assert (await result_of(page))["statusCode"] == 0
-    assert await page.locator(".tender-3ds-overlay").count() == 0
+    assert await page.locator("iframe.threeDs").count() == 0
     assert await status_of(live_api, intent["id"]) == "Captured"
 
 

@@ -83,3 +83,20 @@ async def test_wallet_cancel_and_required_email(live_server, live_api, merchant,
     await page.wait_for_function("document.getElementById('result').textContent !== ''")
     assert json.loads(await page.locator("#result").text_content())["statusCode"] == 0
     assert await status_of(live_api, intent["id"]) == "Captured"
+
+
+@pytest.mark.parametrize("spelling", ["color", "colour"])
+async def test_button_config_color_and_plain_type(live_server, live_api, merchant, page, spelling):
+    """Dojo documents buttonConfig.color (and the British colour); type "plain" has no words."""
+    intent = await live_api.create()
+    extra = {"buttonConfig": {spelling: "white", "type": "plain"}}
+    wallet = await open_wallet(
+        page, merchant, live_server.url, intent["clientSessionSecret"], extra
+    )
+    button = wallet.get_by_role("button", name="Google Pay", exact=True)
+    look = await button.evaluate("el => [el.textContent, getComputedStyle(el).backgroundColor]")
+    assert look == ["Google Pay", "rgb(255, 255, 255)"]
+    await button.click()
+    await wallet.get_by_role("button", name="Pay", exact=True).click()
+    await page.wait_for_function("document.getElementById('result').textContent !== ''")
+    assert await status_of(live_api, intent["id"]) == "Captured"

@@ -5,15 +5,11 @@ from datetime import timedelta
 from typing import Any
 
 from tender.clock import ShiftedClock
-from tender.service import dispatcher
+from tender.service import dispatcher, events
 from tender.service.context import Context
 from tests.conftest import Api
 
-ALL_EVENTS = [
-    "payment_intent.created",
-    "payment_intent.status_updated",
-    "payment_intent.send-receipt",
-]
+ALL_EVENTS = [name for names in events.CATALOGUE.values() for name in names]
 
 
 async def subscribe(api: Api, url: str, events: list[str] | None = None) -> dict[str, Any]:

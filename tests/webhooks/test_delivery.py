@@ -21,7 +21,8 @@ STEP = timedelta(hours=10)  # longer than the longest backoff (8 h + 20 % jitter
 
 
 async def make_traffic(api: Api, intents: int = 3) -> list[str]:
-    """Intents with a status change and a receipt each: three events per intent."""
+    """Intents with a receipt and a cancel each: four events per intent (created,
+    send-receipt, and the cancel's status_updated and updated)."""
     ids = []
     for n in range(intents):
         intent = await api.create(reference=f"Order {n}")
@@ -53,7 +54,7 @@ async def test_a_failing_receiver_gets_every_event_once_it_answers_2xx(
     await drain(ctx, clock, step=STEP)
 
     expected = await account_events(api)
-    assert len(expected) == 9
+    assert len(expected) == 12
     assert sorted(e["id"] for e in first_successes(receiver)) == sorted(e["id"] for e in expected)
     assert len([r for r in receiver.requests if r.answered == 500]) == 5
     for request in receiver.requests:
@@ -127,7 +128,7 @@ async def test_stopping_and_restarting_the_dispatcher_mid_retries_loses_nothing(
         await restarted.db.dispose()
 
     expected = await account_events(api)
-    assert len(expected) == 6
+    assert len(expected) == 8
     assert sorted(e["id"] for e in first_successes(receiver)) == sorted(e["id"] for e in expected)
 
 

@@ -27,12 +27,13 @@ async def test_forwarder_sends_new_events_signed_and_prints_a_line_each(
         intent = await live_api.create(reference="while listening")
         await live_api.request("DELETE", f"/payment-intents/{intent['id']}")
         receiver.fail_first = 1  # the receiver's answer is printed, whatever it is
-        assert await forwarder.poll_once() == 2
+        # created, then the cancel's status_updated and updated
+        assert await forwarder.poll_once() == 3
         assert await forwarder.poll_once() == 0  # nothing twice
     finally:
         await forwarder.aclose()
 
-    assert [r.event["data"]["paymentIntentId"] for r in receiver.requests] == [intent["id"]] * 2
+    assert [r.event["data"]["paymentIntentId"] for r in receiver.requests] == [intent["id"]] * 3
     assert before["id"] not in str(lines)
     for request in receiver.requests:
         assert signing.verify(forwarder.secret, request.body, request.headers["dojo-signature"])
@@ -40,6 +41,7 @@ async def test_forwarder_sends_new_events_signed_and_prints_a_line_each(
     assert "<-- [500] HTTP 500" in lines[0]
     assert "payment_intent.status_updated" in lines[1] and "<-- [200]" in lines[1]
     assert intent["id"] in lines[1]
+    assert "payment_intent.updated" in lines[2]
 
 
 async def test_forwarder_can_filter_events_and_reports_bad_keys(

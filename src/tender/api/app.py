@@ -39,10 +39,14 @@ from tender.storage.db import Database
 log = logging.getLogger("tender")
 
 DESCRIPTION = """
-Tender speaks Dojo's payment-intents API (version 2024-02-05).
+Tender speaks Dojo's payment-intents API, versions 2022-04-07, 2024-02-05 and 2025-09-10 (this
+reference shows 2024-02-05's shapes).
 
 * **Authentication**: `Authorization: Basic sk_sandbox_…` — the raw secret key after `Basic`.
-* **Versioning**: the `version` header (e.g. `2024-02-05`) is required on every call.
+* **Versioning**: the `version` header (e.g. `2024-02-05`) is required on every call and selects
+  the request and response shapes of that version of Dojo's API.
+* **Binding**: property names are case-insensitive; unknown properties are ignored and named in
+  the `Tender-Ignored-Fields` response header; the same property twice is refused.
 * **Amounts** are integers in minor units (`1000` = £10.00).
 * **Errors** are RFC 7807 `application/problem+json` with `traceId` and per-field `errors`.
 * **Retries**: send an `idempotencyKey` header on any mutating call; the same key and body
@@ -94,6 +98,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        redirect_slashes=False,  # RequestGuard serves /x/ as /x instead
     )
     Rules.of(settings)  # a malformed TENDER_LIMIT_* fails here, before anything is served
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)

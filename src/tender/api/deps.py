@@ -2,17 +2,15 @@
 idempotency key. REST routes declare what they need through these; only the gateway and the
 page routes, which read raw bodies and forms, take the request itself."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import APIKeyHeader
 
-from tender.errors import InvalidRequest
-from tender.service import accounts
+from tender.service import accounts, versions
 from tender.service.accounts import Account
 from tender.service.context import Context
-from tender.service.idempotency import IdempotencyKey
+from tender.service.idempotency import MAX_KEY_LENGTH, IdempotencyKey
 
 # Documents the scheme in OpenAPI; the value is checked by ``accounts.authenticate``.
 _api_key = APIKeyHeader(
@@ -52,18 +50,17 @@ async def require_version(
         str,
         Header(
             alias="version",
-            description="API version date, required on every call (2024-02-05 or later).",
+            description="API version, required on every call: 2022-04-07, 2024-02-05 or "
+            "2025-09-10 (a later date selects the newest version released by then).",
             examples=["2024-02-05"],
         ),
     ],
 ) -> str:
-    try:
-        date.fromisoformat(version)
-    except ValueError:
-        raise InvalidRequest.field(
-            "Version", "The version header must be a date, YYYY-MM-DD."
-        ) from None
-    return version
+    """The version whose request and response shapes the call uses."""
+    return versions.resolve(version)
+
+
+ApiVersion = Annotated[str, Depends(require_version)]
 
 
 async def get_idempotency_key(
@@ -74,7 +71,7 @@ async def get_idempotency_key(
             alias="idempotencyKey",
             description="Makes the request safe to retry: the same key and body replay the first "
             "answer; `Idempotency-Key` is accepted too. Kept for 24 hours.",
-            max_length=255,
+            max_length=MAX_KEY_LENGTH,
         ),
     ] = None,
 ) -> IdempotencyKey | None:

@@ -1,5 +1,8 @@
-"""ASGI middleware that runs before routing: the trace id, the body-size cap (413) and the
-JSON-only rule for request bodies (415). Both refusals happen before anything is read or changed.
+"""ASGI middleware that runs before routing: one spelling of every path (a trailing slash is
+served as without it, never redirected, as Dojo's servers do), the trace id, the body-size cap
+(413) and the JSON-only rule for request bodies (415). Both refusals happen before anything is
+read or changed. On the way out it adds ``X-Trace-Id`` and, when the body had properties the
+API ignored, ``Tender-Ignored-Fields`` (see ``api.route``).
 """
 
 import re
@@ -24,6 +27,17 @@ def _is_json(content_type: str) -> bool:
     )
 
 
+def _strip_trailing_slash(scope: Scope) -> None:
+    """``/payment-intents/`` is ``/payment-intents``: Dojo's samples POST to both spellings, and
+    a redirect would lose the body of a POST for clients that do not follow it."""
+    path = scope["path"]
+    if len(path) > 1 and path.endswith("/"):
+        scope["path"] = path.rstrip("/") or "/"
+        raw = scope.get("raw_path")
+        if raw:
+            scope["raw_path"] = raw.rstrip(b"/") or b"/"
+
+
 class RequestGuard:
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
@@ -33,6 +47,7 @@ class RequestGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        _strip_trailing_slash(scope)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         incoming = headers.get("traceparent", "")
         trace = incoming if _TRACEPARENT.match(incoming) else new_trace_id()
@@ -72,7 +87,11 @@ class RequestGuard:
 
         async def tracking_send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (b"x-trace-id", trace.encode())]
+                extra = [(b"x-trace-id", trace.encode())]
+                ignored = scope["state"].get("ignored_fields")
+                if ignored:
+                    extra.append((b"tender-ignored-fields", ", ".join(ignored).encode()))
+                message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
         await self.app(scope, counting_receive, tracking_send)

@@ -9,7 +9,7 @@ from tender.api.schemas import Out
 
 
 class EventCatalogueEntry(Out):
-    model: str = Field(examples=["payment_intent"])
+    model: str = Field(examples=["PaymentIntent"])
     events: list[str]
 
 

@@ -20,7 +20,7 @@ from tender.storage import idempotency as repo
 from tender.storage.db import Conn
 from tender.storage.idempotency import ClaimResult
 
-MAX_KEY_LENGTH = 100  # Dojo's limit
+MAX_KEY_LENGTH = 100  # Dojo's maximum for idempotencyKey
 RETRY_AFTER_CAP = 5  # seconds suggested to a caller whose key is in flight
 _PRINTABLE = re.compile(r"^[\x20-\x7e]+\Z")
 

@@ -1,17 +1,22 @@
 """The request bodies of the API, with every limit of Dojo's contract (spec §2.2–2.3, §2.5).
 
-These models are the wire contract: camelCase aliases, unknown fields rejected, integers and
-booleans strict (``"10"`` is not an amount). Checks that need the account or the intent (accepted
-currencies, matching currencies) are made in the use cases.
+These models are the wire contract of 2024-02-05: camelCase aliases, integers and booleans
+strict (``"10"`` is not an amount), dates as ISO 8601 text, ``null`` accepted wherever Dojo's
+document says nullable. Bodies reach them through ``service.binding``, which matches names
+case-insensitively, maps older versions' names and leaves out properties the version does not
+define; a model therefore still forbids extra members. Checks that need the account or the
+intent (accepted currencies, matching currencies) are made in the use cases.
 """
 
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AnyUrl,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -31,6 +36,17 @@ HttpUrl = Annotated[
     AnyUrl, UrlConstraints(max_length=2048, allowed_schemes=["http", "https"], host_required=True)
 ]
 Text100 = Annotated[str, StringConstraints(max_length=100, strict=True)]
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ].*)?$")
+
+
+def _iso_8601_text(value: Any) -> Any:
+    """Dates come as ISO 8601 text only: ``0`` or ``"1700000000"`` is not a date."""
+    if value is not None and not (isinstance(value, str) and _ISO_DATE.match(value)):
+        raise ValueError("must be a date and time in ISO 8601 form, e.g. 2024-02-05T10:00:00Z")
+    return value
+
+
+DateTime = Annotated[datetime, BeforeValidator(_iso_8601_text)]
 
 
 def has_nul(value: Any, depth: int = 0) -> bool:
@@ -98,11 +114,15 @@ class ShippingDetails(WireModel):
 
 
 class Customer(WireModel):
-    """Extra keys are allowed, as in Dojo's schema (the save-card flow passes ``secret``)."""
+    """Dojo's PaymentCustomerDetails; a few more small string keys are kept as sent."""
 
     model_config = ConfigDict(extra="allow")
 
     id: Annotated[str, StringConstraints(max_length=64, strict=True)] | None = None
+    secret: Annotated[str, StringConstraints(max_length=500, strict=True)] | None = Field(
+        default=None, description="The customer secret (cs_…) of the save-card flow"
+    )
+    saved_card_id: Annotated[str, StringConstraints(max_length=100, strict=True)] | None = None
     email_address: (
         Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$", strict=True)]
         | None
@@ -136,11 +156,10 @@ class Modifier(WireModel):
 class ItemLine(WireModel):
     id: Annotated[str, StringConstraints(max_length=60, strict=True)] | None = None
     quantity: Annotated[int, Field(strict=True, ge=1, le=2_147_483_647)] | None = None
-    name: Text100 | None = None
-    caption: Text100 | None = Field(default=None, description="2022 name of `name`")
+    name: Text100 | None = Field(default=None, description="2022-04-07 calls it `caption`")
     category: Text100 | None = None
     modifiers: Annotated[list[Modifier], Field(max_length=50)] | None = None
-    amount_total: Money
+    amount_total: Money | None = Field(description="Required; null is accepted, as Dojo's is")
     plu: Annotated[str, StringConstraints(max_length=200, strict=True)] | None = None
 
 
@@ -159,13 +178,18 @@ class ActionLinkKind(StrEnum):
 
 class ActionLink(WireModel):
     url: HttpUrl
-    action: ActionLinkKind = ActionLinkKind.OPEN_LINK
+    action: ActionLinkKind | None = ActionLinkKind.OPEN_LINK
     label: Annotated[str, StringConstraints(min_length=1, max_length=60, strict=True)]
     file_name: Annotated[str, StringConstraints(max_length=256, strict=True)] | None = None
 
+    @field_validator("action")
+    @classmethod
+    def _default_action(cls, value: ActionLinkKind | None) -> ActionLinkKind:
+        return value or ActionLinkKind.OPEN_LINK
+
 
 class OrderDetails(WireModel):
-    availability_date: datetime | None = None
+    availability_date: DateTime | None = None
     is_update: StrictBool | None = None
     id: Annotated[str, StringConstraints(max_length=100, strict=True)] | None = None
     external_id: Annotated[str, StringConstraints(max_length=100, strict=True)] | None = None
@@ -232,14 +256,14 @@ class CreatePaymentIntent(WireModel):
     customer: Customer | None = None
     billing_address: Address | None = None
     shipping_details: ShippingDetails | None = None
-    card_holder_not_present: StrictBool = False
+    card_holder_not_present: StrictBool | None = None
     config: IntentConfig | None = None
     request_security: RequestSecurity | None = None
     item_lines: Annotated[list[ItemLine], Field(max_length=100)] | None = None
     tax_lines: Annotated[list[TaxLine], Field(max_length=100)] | None = None
     payment_methods: Annotated[list[PaymentMethod], Field(min_length=1, max_length=3)] | None = None
     action_link: ActionLink | None = None
-    expire_at: datetime | None = Field(
+    expire_at: DateTime | None = Field(
         default=None, description="Cancel the intent if unpaid by then; default 30 days"
     )
     auto_expire_in: str | None = Field(
@@ -255,6 +279,9 @@ class CreatePaymentIntent(WireModel):
     service_charge_amount: Money | None = None
     generate_remote_token: StrictBool = False
     payment_source: Annotated[str, StringConstraints(max_length=50, strict=True)] | None = None
+    transaction_source: Literal["MOTO"] | None = Field(
+        default=None, description="2022-04-07 only: MOTO is cardHolderNotPresent: true"
+    )
 
     @field_validator("reference")
     @classmethod
@@ -316,9 +343,9 @@ class SearchPaymentIntents(WireModel):
     """``POST /payment-intents/search`` (spec §2.5)."""
 
     statuses: Annotated[list[Status], Field(max_length=6)] | None = None
-    start_date: datetime | None = None
-    end_date: datetime | None = None
-    cursor: Cursor = Cursor()
+    start_date: DateTime | None = None
+    end_date: DateTime | None = None
+    cursor: Cursor | None = None
 
     @field_validator("start_date", "end_date")
     @classmethod

@@ -79,7 +79,8 @@ def _line_currencies(item_lines: Any, tax_lines: Any) -> list[tuple[str, str | N
     found: list[tuple[str, str | None]] = []
     for name, lines in (("ItemLines", item_lines), ("TaxLines", tax_lines)):
         for i, line in enumerate(lines or []):
-            found.append((f"{name}[{i}].AmountTotal", line.amount_total.currency_code))
+            if line.amount_total is not None:
+                found.append((f"{name}[{i}].AmountTotal", line.amount_total.currency_code))
             for j, modifier in enumerate(getattr(line, "modifiers", None) or []):
                 found.append(
                     (
@@ -124,6 +125,8 @@ async def create(
     expiry = _expiry(body, now, ctx)
     wire = dump(body)
     details = {k: v for k, v in wire.items() if k not in _COLUMNS}
+    if details.pop("transactionSource", None) == "MOTO":  # 2022-04-07's name for it
+        details["cardHolderNotPresent"] = True
     intent_id = new_id("pi", sandbox=account.sandbox)
 
     async def effect(conn: Conn) -> Reply:
@@ -213,18 +216,29 @@ async def set_status(
     await repo.add_payment_event(
         conn, intent.id, event_type or status.value, now, **(event_fields or {})
     )
-    if status is not intent.status:
-        await events.emit(
-            conn,
-            event=events.STATUS_UPDATED,
-            account_id=account.id,
-            intent_id=intent.id,
-            status=status.value,
-            capture_mode=intent.capture_mode.value,
-            sandbox=account.sandbox,
-            now=now,
-        )
+    if status is intent.status:
+        return updated
+    names = [events.STATUS_UPDATED, events.UPDATED]
+    if intent.status is Status.CREATED and status in (Status.AUTHORIZED, Status.CAPTURED):
+        names.append(events.PAYMENT_SUCCESSFUL)
+    await _emit(conn, account, updated, names, now)
     return updated
+
+
+async def _emit(
+    conn: Conn, account: Account, intent: Intent, names: list[str], now: datetime
+) -> None:
+    """The intent's events, in one outbox statement."""
+    await events.emit_all(
+        conn,
+        names,
+        account_id=account.id,
+        intent_id=intent.id,
+        status=intent.status.value,
+        capture_mode=intent.capture_mode.value,
+        sandbox=account.sandbox,
+        now=now,
+    )
 
 
 async def change_amount(
@@ -259,6 +273,7 @@ async def change_amount(
                 amount=body.amount.value, details=details, updated_at=now, **_new_secret(ctx, now)
             ),
         )
+        await _emit(conn, account, row, [events.UPDATED], now)
         return Reply(200, await present(ctx, conn, row))
 
     return await run(ctx, account.id, idem, effect)
@@ -286,6 +301,7 @@ async def change_tips(
             row,
             dict(tips_amount=body.tips_amount.value, updated_at=now, **_new_secret(ctx, now)),
         )
+        await _emit(conn, account, row, [events.UPDATED], now)
         return Reply(200, await present(ctx, conn, row))
 
     return await run(ctx, account.id, idem, effect)

@@ -15,7 +15,7 @@ from sqlalchemy import Row
 from tender.errors import InvalidRequest
 from tender.service.accounts import Account
 from tender.service.context import Context
-from tender.service.inputs import SearchPaymentIntents
+from tender.service.inputs import Cursor, SearchPaymentIntents
 from tender.service.presenter import present_many
 from tender.storage import intents as repo
 
@@ -41,7 +41,7 @@ def decode_cursor(cursor: str, field: str) -> tuple[datetime, str]:
 
 
 async def search(ctx: Context, account: Account, body: SearchPaymentIntents) -> dict[str, Any]:
-    cursor = body.cursor
+    cursor = body.cursor or Cursor()
     after = decode_cursor(cursor.after, "Cursor.After") if cursor.after else None
     before = decode_cursor(cursor.before, "Cursor.Before") if cursor.before else None
     if body.start_date and body.end_date and body.start_date > body.end_date:

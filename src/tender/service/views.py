@@ -17,6 +17,7 @@ NO_SECRET_DATE = "0001-01-01T00:00:00Z"  # Dojo's sentinel when no secret is iss
 CARD_SCHEMES = ["VISA", "MASTERCARD", "MAESTRO", "DISCOVER", "DCI", "AMEX"]
 WALLETS = ["APPLE_PAY", "GOOGLE_PAY"]
 DEFAULT_PAYMENT_METHODS = ["Card", "Wallet"]
+CUSTOMER_FIELDS = ("id", "emailAddress", "phoneNumber")
 
 
 def timestamp(value: datetime | None) -> str | None:
@@ -38,8 +39,10 @@ def payment_details(attempt: Attempt) -> dict[str, Any]:
         "expiryDate": attempt.card_expiry,
         "cardType": attempt.card_brand,
         "last4PAN": attempt.card_last4,
-        "entryMode": "Ecom" if attempt.method == "Card" else attempt.method,
-        "verificationMethod": "3DS" if attempt.three_ds else "None",
+        # Dojo's enums: a card typed into a form is ManualEntry; a wallet's device verified
+        # the cardholder (3-D Secure is not one of the enum's verification methods).
+        "entryMode": "ManualEntry" if attempt.method == "Card" else "Unknown",
+        "verificationMethod": "None" if attempt.method == "Card" else "Device",
     }
     details = {
         "transactionId": attempt.transaction_id,
@@ -136,7 +139,7 @@ def render_intent(
     if row.cashback_amount:
         body["cashbackAmount"] = money(row.cashback_amount, currency)
     if item_lines:
-        subtotal = sum(line["amountTotal"]["value"] for line in item_lines)
+        subtotal = sum((line.get("amountTotal") or {}).get("value", 0) for line in item_lines)
         body["subtotalLineItems"] = money(subtotal, currency)
     if row.auto_expire_in_seconds is not None:
         body["autoExpireIn"] = format_timespan_seconds(row.auto_expire_in_seconds)
@@ -144,19 +147,20 @@ def render_intent(
         body["autoExpireAction"] = row.auto_expire_action
     for name in (
         "description",
-        "customer",
         "billingAddress",
         "shippingDetails",
         "requestSecurity",
-        "itemLines",
-        "taxLines",
         "actionLink",
         "metadata",
         "orderDetails",
-        "generateRemoteToken",
     ):
         if name in details:
             body[name] = details[name]
+    if "customer" in details:  # the secret of the save-card flow is not echoed
+        body["customer"] = {k: v for k, v in details["customer"].items() if k in CUSTOMER_FIELDS}
+    # Dojo answers [] for lines never sent; a line's amountTotal is required (null if sent so).
+    body["itemLines"] = [{"amountTotal": None, **line} for line in item_lines or []]
+    body["taxLines"] = details.get("taxLines") or []
     return body
 
 

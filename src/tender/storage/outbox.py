@@ -23,3 +23,8 @@ async def record_event(
 ) -> None:
     values = {"id": id, "account_id": account_id, "intent_id": intent_id, "event": event}
     await conn.execute(INSERT, {**values, "payload": payload, "created_at": now})
+
+
+async def record_events(conn: Conn, rows: list[dict[str, Any]]) -> None:
+    """Several events in one statement, their ``seq`` in list order."""
+    await conn.execute(INSERT, rows)

@@ -19,8 +19,9 @@ COUNTRIES = [
 ]
 
 
-def _money(value: dict[str, Any]) -> str:
-    return format_amount(value["value"], value["currencyCode"])
+def _money(value: dict[str, Any] | None) -> str:
+    """The amount as a customer reads it; "" for a line sent with ``amountTotal: null``."""
+    return format_amount(value["value"], value["currencyCode"]) if value else ""
 
 
 def with_intent_id(url: str, intent_id: str) -> str:

@@ -1,20 +1,23 @@
 """``/payment-intents``: Dojo's payment-intent endpoints (spec §2.1 rows 1–3, 8–11, 14–15)."""
 
-from typing import Annotated
+import functools
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
-from tender.api.deps import AuthedAccount, ClientAddress, Ctx, Idem, require_version
+from tender.api.deps import ApiVersion, AuthedAccount, ClientAddress, Ctx, Idem, require_version
 from tender.api.path_ids import PathId
 from tender.api.reply import respond
+from tender.api.route import WireRoute
 from tender.api.schemas import (
     PaymentIntent,
     PublicPaymentIntent,
     SearchResult,
     problems,
 )
-from tender.service import cancel, intents, search
+from tender.service import cancel, intents, search, versions
 from tender.service.inputs import (
     ChangeAmount,
     ChangeTips,
@@ -26,7 +29,13 @@ router = APIRouter(
     prefix="/payment-intents",
     tags=["Payment intents"],
     dependencies=[Depends(require_version)],
+    route_class=WireRoute,
 )
+
+
+def _intent(version: str) -> Callable[[Any], Any]:
+    """The payment intent in the shape of the caller's API version."""
+    return functools.partial(versions.shape_intent, version)
 
 
 @router.post(
@@ -36,10 +45,10 @@ router = APIRouter(
     summary="Create a payment intent",
 )
 async def create_payment_intent(
-    body: CreatePaymentIntent, account: AuthedAccount, ctx: Ctx, idem: Idem
+    body: CreatePaymentIntent, account: AuthedAccount, ctx: Ctx, idem: Idem, version: ApiVersion
 ) -> Response:
     """Creates an intent in status `Created`, with a client session secret for the browser."""
-    return respond(await intents.create(ctx, account, body, idem))
+    return respond(await intents.create(ctx, account, body, idem), _intent(version))
 
 
 @router.post(
@@ -49,10 +58,10 @@ async def create_payment_intent(
     summary="Search payment intents",
 )
 async def search_payment_intents(
-    body: SearchPaymentIntents, account: AuthedAccount, ctx: Ctx
+    body: SearchPaymentIntents, account: AuthedAccount, ctx: Ctx, version: ApiVersion
 ) -> JSONResponse:
     """Newest first; follow `after` for older intents and `before` for newer ones."""
-    return JSONResponse(await search.search(ctx, account, body))
+    return JSONResponse(versions.shape_search(version, await search.search(ctx, account, body)))
 
 
 @router.get(
@@ -61,8 +70,12 @@ async def search_payment_intents(
     responses=problems(404),
     summary="Retrieve a payment intent (customer side, no key)",
 )
-async def get_public_payment_intent(paymentIntentId: PathId, ctx: Ctx) -> JSONResponse:
-    return JSONResponse(await intents.public_get(ctx, paymentIntentId))
+async def get_public_payment_intent(
+    paymentIntentId: PathId, ctx: Ctx, version: ApiVersion
+) -> JSONResponse:
+    return JSONResponse(
+        versions.shape_intent(version, await intents.public_get(ctx, paymentIntentId))
+    )
 
 
 @router.post(
@@ -72,9 +85,10 @@ async def get_public_payment_intent(paymentIntentId: PathId, ctx: Ctx) -> JSONRe
     summary="Refresh the client session secret (customer side, no key)",
 )
 async def refresh_public_secret(
-    paymentIntentId: PathId, ctx: Ctx, client: ClientAddress
+    paymentIntentId: PathId, ctx: Ctx, client: ClientAddress, version: ApiVersion
 ) -> JSONResponse:
-    return JSONResponse(await intents.public_refresh(ctx, paymentIntentId, client))
+    body = await intents.public_refresh(ctx, paymentIntentId, client)
+    return JSONResponse(versions.shape_intent(version, body))
 
 
 @router.get(
@@ -87,11 +101,13 @@ async def get_payment_intent(
     paymentIntentId: PathId,
     account: AuthedAccount,
     ctx: Ctx,
+    version: ApiVersion,
     returnCanceled: Annotated[
         bool, Query(description="Show a Canceled intent instead of answering 404")
     ] = False,
 ) -> JSONResponse:
-    return JSONResponse(await intents.get(ctx, account, paymentIntentId, returnCanceled))
+    body = await intents.get(ctx, account, paymentIntentId, returnCanceled)
+    return JSONResponse(versions.shape_intent(version, body))
 
 
 @router.delete(
@@ -101,10 +117,10 @@ async def get_payment_intent(
     summary="Cancel a payment intent",
 )
 async def cancel_payment_intent(
-    paymentIntentId: PathId, account: AuthedAccount, ctx: Ctx, idem: Idem
+    paymentIntentId: PathId, account: AuthedAccount, ctx: Ctx, idem: Idem, version: ApiVersion
 ) -> Response:
     """Only while `Created`; the intent becomes `Canceled` and can no longer be paid."""
-    return respond(await cancel.cancel(ctx, account, paymentIntentId, idem))
+    return respond(await cancel.cancel(ctx, account, paymentIntentId, idem), _intent(version))
 
 
 @router.post(
@@ -119,9 +135,11 @@ async def change_amount(
     account: AuthedAccount,
     ctx: Ctx,
     idem: Idem,
+    version: ApiVersion,
 ) -> Response:
     """405 unless created with `config.payment.customAmountAllowed`; issues a new secret."""
-    return respond(await intents.change_amount(ctx, account, paymentIntentId, body, idem))
+    reply = await intents.change_amount(ctx, account, paymentIntentId, body, idem)
+    return respond(reply, _intent(version))
 
 
 @router.post(
@@ -136,9 +154,11 @@ async def change_tips(
     account: AuthedAccount,
     ctx: Ctx,
     idem: Idem,
+    version: ApiVersion,
 ) -> Response:
     """405 unless created with `config.payment.tipsAllowed`; issues a new secret."""
-    return respond(await intents.change_tips(ctx, account, paymentIntentId, body, idem))
+    reply = await intents.change_tips(ctx, account, paymentIntentId, body, idem)
+    return respond(reply, _intent(version))
 
 
 @router.post(
@@ -148,7 +168,8 @@ async def change_tips(
     summary="Refresh the client session secret",
 )
 async def refresh_secret(
-    paymentIntentId: PathId, account: AuthedAccount, ctx: Ctx, idem: Idem
+    paymentIntentId: PathId, account: AuthedAccount, ctx: Ctx, idem: Idem, version: ApiVersion
 ) -> Response:
     """A new single-use secret valid for 30 minutes; the previous one stops working."""
-    return respond(await intents.refresh_secret(ctx, account, paymentIntentId, idem))
+    reply = await intents.refresh_secret(ctx, account, paymentIntentId, idem)
+    return respond(reply, _intent(version))

@@ -7,6 +7,7 @@ from pydantic import Field
 from tender.api.deps import AuthedAccount, Ctx, Idem, require_version
 from tender.api.path_ids import PathId
 from tender.api.problems import trace_id_of
+from tender.api.route import WireRoute
 from tender.api.schemas import Out, problems
 from tender.service import capture as capture_op
 from tender.service import refund as refund_op
@@ -16,7 +17,10 @@ from tender.service.idempotency import Reply
 from tender.service.refund import RefundRequest
 
 router = APIRouter(
-    prefix="/payment-intents", tags=["Payment intents"], dependencies=[Depends(require_version)]
+    prefix="/payment-intents",
+    tags=["Payment intents"],
+    dependencies=[Depends(require_version)],
+    route_class=WireRoute,
 )
 
 

@@ -5,12 +5,16 @@ from fastapi import APIRouter, Depends, Response
 from tender.api.deps import AuthedAccount, Ctx, Idem, require_version
 from tender.api.path_ids import PathId
 from tender.api.reply import respond
+from tender.api.route import WireRoute
 from tender.api.schemas import problems
 from tender.service import receipts
 from tender.service.webhook_inputs import SendReceipt
 
 router = APIRouter(
-    prefix="/payment-intents", tags=["Payment intents"], dependencies=[Depends(require_version)]
+    prefix="/payment-intents",
+    tags=["Payment intents"],
+    dependencies=[Depends(require_version)],
+    route_class=WireRoute,
 )
 
 

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from tender.api.deps import AuthedAccount, Ctx, Idem, require_version
 from tender.api.path_ids import PathId
 from tender.api.reply import respond
+from tender.api.route import WireRoute
 from tender.api.schemas import problems
 from tender.api.webhook_schemas import (
     Delivery,
@@ -22,7 +23,12 @@ from tender.api.webhook_schemas import (
 from tender.service import webhook_log, webhooks
 from tender.service.webhook_inputs import CreateWebhook, UpdateWebhook
 
-router = APIRouter(prefix="/webhooks", tags=["Webhooks"], dependencies=[Depends(require_version)])
+router = APIRouter(
+    prefix="/webhooks",
+    tags=["Webhooks"],
+    dependencies=[Depends(require_version)],
+    route_class=WireRoute,
+)
 Limit = Annotated[int, Query(description="1-100")]
 
 

@@ -9,7 +9,9 @@
   var form = document.getElementById("card-form");
   var icon = document.getElementById("card-icon");
   var inputs = {}, touched = {}, focused = {}, valid = {}, showValidation = {};
-  var messages = {}, token = null, busy = false, complete = false, lastReport = null;
+  // "[]": the form reports errors only once there are some (Dojo.js calls the merchant's
+  // errors callback on a change, not with an empty list when the form loads).
+  var messages = {}, token = null, busy = false, complete = false, lastReport = "[]";
   FIELDS.forEach(function (name) { inputs[name] = document.getElementById(name); showValidation[name] = true; });
 
   function errorOf(name) {
@@ -29,8 +31,9 @@
     state = focused[name] ? (state ? state + "Focus" : "focus") : state || "default";
     field.setAttribute("data-state", state);
     inputs[name].setAttribute("aria-invalid", shown ? "true" : "false");
-    document.getElementById(name + "-error").textContent =
-      shown && showValidation[name] ? text(error) : "";
+    var message = shown && showValidation[name] ? text(error) : "";
+    document.getElementById(name + "-error").textContent = message;
+    field.querySelector(".validation").hidden = !message;
   }
 
   /* Re-check every field; tell the parent what changed (errors, newly valid fields, completion). */
@@ -115,17 +118,23 @@
     return css ? selector + "{" + css + "}\n" : "";
   }
 
-  /* Dojo's styles: base + per-field overrides, each state holding input properties and parts. */
+  /* Dojo's styles: base + per-field overrides. Plain values style the input; "container",
+     "label", "validationText" and "validationIcon" style those parts (at the top of base or of a
+     field, or inside a state); each state (default, focus, error, valid, errorFocus, validFocus)
+     holds input properties and parts for that state. "form" and "cardIcon" style the form and
+     the card brand icon. */
   function applyStyles(styles) {
     if (!styles) return;
     var css = "";
     FIELDS.forEach(function (name) {
       var merged = deepMerge(deepMerge({}, styles.base), styles[name]);
+      var field = '.field[data-field="' + name + '"]';
       var plain = {};
       Object.keys(merged).forEach(function (key) {
-        if (typeof merged[key] !== "object") plain[key] = merged[key];
+        var value = merged[key];
+        if (typeof value !== "object" || value === null) plain[key] = value;
+        else if (key in PARTS) css += rules(field + PARTS[key], value);
       });
-      var field = '.field[data-field="' + name + '"]';
       css += rules(field + " input", plain);
       STATES.forEach(function (state) {
         var style = merged[state];

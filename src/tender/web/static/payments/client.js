@@ -9,7 +9,8 @@
  * The card fields live in an iframe served by Tender (card-frame.html), so the merchant's page
  * never sees the card number: this file only talks to the frame with postMessage, checking the
  * origin of every message, and the frame posts the card to Tender's gateway same-origin.
- * 3-D Secure challenges run in an overlay iframe (class "threeDs") on the merchant's page.
+ * 3-D Secure challenges run in an iframe of class "threeDs" that the merchant's CSS positions,
+ * as with Dojo.js (with a centred default when the page has no CSS for it).
  * Plain ES5-friendly JavaScript, no build step; exposed as Dojo, Tender and Connect.
  */
 (function (global) {
@@ -84,50 +85,67 @@
     if (this.frame.parentNode) this.frame.parentNode.removeChild(this.frame);
   };
 
-  /* The 3-D Secure challenge, in a modal overlay on the merchant's page. */
+  /* The look of the challenge frame when the merchant's page gives it none (Dojo.js leaves
+     iframe.threeDs to the page's CSS): a centred dialog over a dimmed page. */
+  var DEFAULT_3DS_CSS =
+    "iframe.threeDs.tender-3ds-default{position:fixed;top:50%;left:50%;" +
+    "transform:translate(-50%,-50%);max-width:calc(100vw - 16px);" +
+    "max-height:calc(100vh - 16px);border:0;border-radius:10px;background:#fff;" +
+    "box-shadow:0 10px 40px rgba(0,0,0,.4);z-index:2147483647}" +
+    // A size the page's own iframe.threeDs rule (if it has one without a position) overrides.
+    ":where(iframe.threeDs.tender-3ds-default){width:420px;height:560px}" +
+    ".tender-3ds-backdrop{position:fixed;inset:0;background:rgba(0,0,0,.55);" +
+    "z-index:2147483646}";
+
+  function addDefaultStyles() {
+    if (document.getElementById("tender-3ds-default-css")) return;
+    var style = document.createElement("style");
+    style.id = "tender-3ds-default-css";
+    style.textContent = DEFAULT_3DS_CSS;
+    (document.head || document.documentElement).appendChild(style);
+  }
+
+  /* The 3-D Secure challenge, rendered as Dojo.js renders it: an iframe of class "threeDs",
+     a direct child of <body>, that the merchant's CSS positions. Resolves true once the
+     cardholder decided, false if they cancelled. */
   function runChallenge(stepUpUrl, md) {
     return new Promise(function (resolve) {
       var url = new URL(stepUpUrl, ORIGIN);
       if (url.origin !== ORIGIN) { resolve(false); return; }
-      var overlay = document.createElement("div");
-      overlay.className = "tender-3ds-overlay";
-      overlay.setAttribute("role", "dialog");
-      overlay.setAttribute("aria-modal", "true");
-      overlay.setAttribute("aria-label", "3-D Secure verification");
-      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;display:flex;" +
-        "align-items:center;justify-content:center;background:rgba(0,0,0,.55)";
-      var box = document.createElement("div");
-      box.style.cssText = "position:relative;width:min(420px,96vw);height:min(560px,92vh);" +
-        "background:#fff;border-radius:10px;overflow:hidden;box-shadow:0 10px 40px rgba(0,0,0,.4)";
       var frame = document.createElement("iframe");
       frame.className = "threeDs";
       frame.title = "3-D Secure verification by your bank";
+      frame.setAttribute("role", "dialog");
+      frame.setAttribute("aria-modal", "true");
       frame.src = url.href;
-      frame.style.cssText = "width:100%;height:100%;border:0";
-      var close = document.createElement("button");
-      close.type = "button";
-      close.textContent = "\u00d7";
-      close.setAttribute("aria-label", "Cancel verification");
-      close.style.cssText = "position:absolute;top:4px;right:8px;border:0;background:none;" +
-        "font-size:26px;cursor:pointer;color:#555";
-      box.appendChild(frame);
-      box.appendChild(close);
-      overlay.appendChild(box);
-      document.body.appendChild(overlay);
+      document.body.appendChild(frame);
+      var backdrop = null;
+      var look = getComputedStyle(frame);
+      if (look.position === "static") {  // the page has no CSS for iframe.threeDs
+        addDefaultStyles();
+        frame.classList.add("tender-3ds-default");
+        backdrop = document.createElement("div");
+        backdrop.className = "tender-3ds-backdrop";
+        document.body.insertBefore(backdrop, frame);
+      } else if (look.zIndex === "auto") {
+        frame.style.zIndex = "2147483647";  // above the page's own fixed headers
+      }
+      frame.focus();
 
       function finish(decided) {
         global.removeEventListener("message", listener);
-        if (overlay.parentNode) overlay.parentNode.removeChild(overlay);
+        [frame, backdrop].forEach(function (node) {
+          if (node && node.parentNode) node.parentNode.removeChild(node);
+        });
         resolve(decided);
       }
       function listener(event) {
         var data = event.data;
         if (event.origin !== ORIGIN || event.source !== frame.contentWindow) return;
         if (!data || data.source !== "tender-3ds" || data.attemptId !== md) return;
-        finish(true);
+        finish(!data.cancelled);
       }
       global.addEventListener("message", listener);
-      close.addEventListener("click", function () { finish(false); });
     });
   }
 

@@ -14,11 +14,14 @@
     return /Safari/.test(ua) && !/Chrome|Chromium|Android/.test(ua) ? "apple-pay" : "google-pay";
   }
 
+  /* buttonConfig.type as Google Pay and Apple Pay name their buttons; "plain" has no words. */
   function label() {
     var name = wallet === "apple-pay" ? "Apple Pay" : "Google Pay";
+    var type = config.buttonConfig.type;
+    if (type === "plain") return name;
     var verb = { book: "Book with", buy: "Buy with", checkout: "Check out with",
-                 donate: "Donate with", order: "Order with" }[config.buttonConfig.type] || "Pay with";
-    return verb + " " + name;
+                 donate: "Donate with", order: "Order with", subscribe: "Subscribe with" }[type];
+    return (verb || "Pay with") + " " + name;
   }
 
   function open() {
@@ -65,7 +68,9 @@
     wallet = data.wallet === "apple-pay" || data.wallet === "google-pay" ? data.wallet : detectWallet();
     document.getElementById("sheet-title").textContent = "Sandbox " + (wallet === "apple-pay" ? "Apple Pay" : "Google Pay");
     document.getElementById("email-row").hidden = !config.emailRequired;
-    if (config.buttonConfig.colour === "white") button.classList.add("white");
+    // Dojo documents both spellings.
+    var colour = config.buttonConfig.color || config.buttonConfig.colour;
+    if (colour === "white") button.classList.add("white");
     button.textContent = label();
     button.setAttribute("aria-haspopup", "dialog");
     button.disabled = false;
