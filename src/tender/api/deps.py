@@ -28,7 +28,7 @@ async def get_context(request: Request) -> Context:
 Ctx = Annotated[Context, Depends(get_context)]
 
 
-def client_address(request: Request) -> str | None:
+async def client_address(request: Request) -> str | None:
     """The caller's address (uvicorn puts a trusted proxy's X-Forwarded-For here)."""
     return request.client.host if request.client else None
 

@@ -90,7 +90,7 @@ async def fan_out(ctx: Context, limit: int = FAN_OUT_BATCH) -> int:
                         updated_at=now,
                     ),
                 )
-            await repo.mark_fanned_out(conn, event.seq, now)
+        await repo.mark_fanned_out(conn, [event.seq for event in rows], now)
         await repo.advance_low_water(conn, low_water, now - SETTLE)
     return created
 

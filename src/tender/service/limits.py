@@ -118,23 +118,29 @@ async def _target_of_intent(ctx: Context, intent_id: str) -> Target | None:
 
 
 async def refuse_card_testing(ctx: Context, target: Target, client: str | None) -> None:
-    """Raise ``TooManyRequests`` if a card attempt on ``target`` from ``client`` is refused."""
+    """Raise ``TooManyRequests`` if a card attempt on ``target`` from ``client`` is refused
+    (the counters read at once)."""
     r, limiter = rules(ctx), ctx.limiter
-    if not await limiter.allowed(r.card_lock, "card-lock", target.intent_id):
+    checks: list[tuple[RateLimitItem, tuple[str, ...], str]] = [
+        (r.card_lock, ("card-lock", target.intent_id), "intent"),
+        (r.declines_per_account, ("declines-account", target.account_id), "merchant"),
+    ]
+    if client:
+        checks.append((r.declines_per_ip, ("declines-ip", client), "address"))
+    refused = await limiter.first_refused([(rule, ids) for rule, ids, _ in checks])
+    if refused < 0:
+        return
+    rule, ids, whose = checks[refused]
+    if whose == "intent":
         raise TooManyRequests(
             "This payment intent has had too many declined attempts: it takes no more cards "
             "until the merchant refreshes its client session secret.",
-            retry_after=await limiter.retry_after(r.card_lock, "card-lock", target.intent_id),
+            retry_after=await limiter.retry_after(rule, *ids),
         )
-    checks = [(r.declines_per_account, ("declines-account", target.account_id), "merchant")]
-    if client:
-        checks.append((r.declines_per_ip, ("declines-ip", client), "address"))
-    for rule, ids, whose in checks:
-        if not await limiter.allowed(rule, *ids):
-            raise TooManyRequests(
-                f"Too many declined card attempts for this {whose}; try again later.",
-                retry_after=await limiter.retry_after(rule, *ids),
-            )
+    raise TooManyRequests(
+        f"Too many declined card attempts for this {whose}; try again later.",
+        retry_after=await limiter.retry_after(rule, *ids),
+    )
 
 
 async def card_declined(ctx: Context, target: Target, client: str | None) -> None:

@@ -12,6 +12,7 @@ has one writer per process, and a counter must not roll back with a failed payme
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,10 @@ class DatabaseStorage(Storage):
     async def get(self, key: str) -> int:
         async with self.db.transaction(write=False) as conn:
             return (await repo.get(conn, key, _now_ms()))[0]
+
+    async def get_many(self, keys: list[str]) -> dict[str, int]:
+        async with self.db.transaction(write=False) as conn:
+            return await repo.get_many(conn, keys, _now_ms())
 
     async def get_expiry(self, key: str) -> float:
         async with self.db.transaction(write=False) as conn:
@@ -126,6 +131,21 @@ class RateLimiter:
     async def allowed(self, rule: RateLimitItem, *ids: str) -> bool:
         """Whether one more hit would stay within the limit (counts nothing)."""
         return await self.strategy.test(rule, *ids)
+
+    async def first_refused(self, checks: Sequence[tuple[RateLimitItem, tuple[str, ...]]]) -> int:
+        """The index of the first check with no hit left (counting nothing), or -1. On the
+        database the counters are read in one statement."""
+        if isinstance(self.storage, DatabaseStorage):
+            keys = [rule.key_for(*ids) for rule, ids in checks]
+            counts = await self.storage.get_many(keys)
+            for n, ((rule, _), key) in enumerate(zip(checks, keys, strict=True)):
+                if counts.get(key, 0) >= rule.amount:
+                    return n
+            return -1
+        for n, (rule, ids) in enumerate(checks):
+            if not await self.strategy.test(rule, *ids):
+                return n
+        return -1
 
     async def retry_after(self, rule: RateLimitItem, *ids: str) -> int:
         """Whole seconds until the window ends (at least 1)."""

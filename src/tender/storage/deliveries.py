@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, exists, func, insert, select, update
+from sqlalchemy import Row, delete, exists, func, insert, select, update
 
 from tender.storage.db import Conn
 from tender.storage.tables import (
@@ -22,7 +22,7 @@ from tender.storage.tables import (
     webhook_fanouts,
     webhook_subscriptions,
 )
-from tender.storage.upsert import insert_ignore
+from tender.storage.upsert import ignoring_conflicts, insert_ignore
 
 D = webhook_deliveries
 E = outbox_events
@@ -72,10 +72,15 @@ async def advance_low_water(conn: Conn, low_water: int, settled: datetime) -> No
             .where(webhook_cursors.c.name == FANOUT, webhook_cursors.c.seq < mark)
             .values(seq=mark)
         )
+    # Markers at or below the mark say nothing the mark does not: the table stays small.
+    await conn.execute(delete(webhook_fanouts).where(webhook_fanouts.c.seq <= mark))
 
 
-async def mark_fanned_out(conn: Conn, seq: int, now: datetime) -> None:
-    await insert_ignore(conn, webhook_fanouts, {"seq": seq, "created_at": now}, ["seq"])
+async def mark_fanned_out(conn: Conn, seqs: Sequence[int], now: datetime) -> None:
+    """Mark events as fanned out, in one statement."""
+    if seqs:
+        rows = [{"seq": seq, "created_at": now} for seq in seqs]
+        await conn.execute(ignoring_conflicts(conn.dialect.name, webhook_fanouts, ("seq",)), rows)
 
 
 async def insert_delivery(conn: Conn, values: dict[str, Any]) -> bool:

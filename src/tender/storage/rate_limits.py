@@ -35,6 +35,12 @@ async def get(conn: Conn, key: str, now_ms: int) -> tuple[int, int | None]:
     return int(row.hits), int(row.expires_at_ms)
 
 
+async def get_many(conn: Conn, keys: list[str], now_ms: int) -> dict[str, int]:
+    """Counts of the live counters among ``keys``, in one statement (absent: none or ended)."""
+    query = select(T.c.key, T.c.hits).where(T.c.key.in_(keys), T.c.expires_at_ms > now_ms)
+    return {row.key: int(row.hits) for row in await conn.execute(query)}
+
+
 async def clear(conn: Conn, key: str) -> None:
     await conn.execute(delete(T).where(T.c.key == key))
 

@@ -13,7 +13,8 @@ from tender.storage.db import Conn
 
 
 @cache
-def _statement(dialect: str, table: Table, conflict: tuple[str, ...]) -> Insert:
+def ignoring_conflicts(dialect: str, table: Table, conflict: tuple[str, ...]) -> Insert:
+    """The statement, built once per dialect, table and conflict columns."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     return insert(table).on_conflict_do_nothing(index_elements=list(conflict))
 
@@ -22,6 +23,6 @@ async def insert_ignore(
     conn: Conn, table: Table, values: dict[str, Any], conflict: Sequence[str]
 ) -> bool:
     """Insert a row unless one with the same ``conflict`` columns exists; True if inserted."""
-    statement = _statement(conn.dialect.name, table, tuple(conflict))
+    statement = ignoring_conflicts(conn.dialect.name, table, tuple(conflict))
     result = await conn.execute(statement, values)
     return result.rowcount == 1
