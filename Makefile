@@ -43,8 +43,12 @@ test: lint test-sqlite test-postgres
 screenshots: $(STAMP) browser
 	TENDER_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/web tests/demo
 
-# Load generator: create -> retrieve -> search at concurrency 1, 8, 32 on SQLite and PostgreSQL.
-bench: $(STAMP)
+$(VENV)/.bench-installed: $(STAMP)
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,bench]'
+	touch $@
+
+# The full payment flow on Tender (SQLite, PostgreSQL) and localstripe at c=1, 8, 32: bench/README.md.
+bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
