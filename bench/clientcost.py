@@ -158,9 +158,8 @@ async def _aiohttp(port: int, workers: int, each: int) -> None:
 
 async def _in_harness(port: int, workers: int, each: int) -> None:
     """The bench client in a process that holds what the harness imports (Tender's whole
-    application, SQLAlchemy): does a bigger heap make the generator dearer?"""
-    import tender.api.app  # noqa: F401
-
+    application, SQLAlchemy, imported by ``measure`` before it starts the clock): does a bigger
+    heap make the generator dearer?"""
     await _bench_client(port, workers, each)
 
 
