@@ -56,6 +56,10 @@ class _Stub(asyncio.Protocol):
         self.parser.feed_data(data)
 
     def on_message_complete(self) -> None:
+        if BURN:  # work like a Python server's: allocate, encode, throw away
+            end = time.process_time() + BURN
+            while time.process_time() < end:
+                json.dumps({str(i): [i] * 10 for i in range(200)})
         if DELAY:
             asyncio.get_running_loop().call_later(DELAY, self.transport.write, self.reply)
         else:
@@ -63,6 +67,7 @@ class _Stub(asyncio.Protocol):
 
 
 DELAY = 0.0  # seconds the stub waits before it answers (--delay-ms), like a server at work
+BURN = 0.0  # seconds of CPU the stub burns per request (--burn-ms) on the cores it shares
 
 
 async def serve_stub(port: int) -> None:
@@ -227,14 +232,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--delay-ms", type=float, default=0.0, help="the stub answers after this long"
     )
+    parser.add_argument(
+        "--burn-ms", type=float, default=0.0, help="CPU the stub burns before each answer"
+    )
     parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--candidate", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.serve:
-        global DELAY
-        DELAY = args.delay_ms / 1000
+        global BURN, DELAY
+        DELAY, BURN = args.delay_ms / 1000, args.burn_ms / 1000
         asyncio.run(serve_stub(args.serve))
         return 0
     if args.candidate:
@@ -244,12 +252,13 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     me = [sys.executable, "-m", "bench.clientcost"]
     root = str(Path(__file__).resolve().parents[1])
-    stub = subprocess.Popen([*me, "--serve", str(port), "--delay-ms", str(args.delay_ms)], cwd=root)
+    serve = [*me, "--serve", str(port), "--delay-ms", str(args.delay_ms)]
+    stub = subprocess.Popen([*serve, "--burn-ms", str(args.burn_ms)], cwd=root)
     try:
         wait_for_port("127.0.0.1", port, timeout=30)
         print(
             f"load average {os.getloadavg()[0]:.2f}; {args.workers} workers; the stub answers "
-            f"after {args.delay_ms:g} ms",
+            f"after {args.delay_ms:g} ms and {args.burn_ms:g} ms of CPU",
             flush=True,
         )
         for name in args.only or list(CANDIDATES):

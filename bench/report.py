@@ -61,7 +61,8 @@ def summary(level: LevelResult) -> dict[str, Any]:
 
 
 def ratios(runs: list[Run]) -> dict[tuple[str, int], float]:
-    """flows/s of each (system, concurrency) divided by localstripe's at that concurrency."""
+    """flows/s of each (system, concurrency) divided by localstripe's at that concurrency; not
+    for a run with a slowed acquirer (localstripe has none to slow)."""
     base = {
         lv.concurrency: summary(lv)["flows_per_s"]
         for run in runs
@@ -70,6 +71,8 @@ def ratios(runs: list[Run]) -> dict[tuple[str, int], float]:
     }
     out: dict[tuple[str, int], float] = {}
     for run in runs:
+        if run.notes.get("sandbox_latency_ms"):
+            continue
         for lv in run.levels:
             if base.get(lv.concurrency):
                 flows = summary(lv)["flows_per_s"]

@@ -69,7 +69,7 @@ def test_ratio_to_localstripe_at_the_same_concurrency(runs: list[report.Run]) ->
     assert vs[("tender-sqlite", 1)] == 3.0  # 30 flows/s against 10
     assert vs[("localstripe", 1)] == 1.0
     assert ("tender-sqlite", 8) not in vs  # localstripe did not run at c=8
-    assert vs[("slow", 1)] == 0.2
+    assert ("slow", 1) not in vs  # a slowed acquirer is not compared with localstripe
 
 
 def test_markdown_table(runs: list[report.Run]) -> None:
