@@ -22,7 +22,8 @@ localstripe (Stripe's API as localstripe implements it; form-encoded bodies and 
 4. refund: ``POST /v1/refunds`` payment_intent={id}, amount=1000 (partial).
 
 A flow appends each step's latency (seconds) to ``out`` as the step completes and raises
-``StepFailed`` on an answer it did not expect, so ``len(out)`` names the step that failed.
+``StepFailed`` on an answer it did not expect: the steps appended so far name the step that
+failed.
 """
 
 import json
@@ -42,12 +43,16 @@ class StepFailed(Exception):
         self.status = response.status
 
 
+class StepLog(Protocol):
+    def append(self, took: float) -> None: ...
+
+
 class Flow(Protocol):
     steps: tuple[str, ...]
 
     def connect(self, host: str, port: int) -> Connection: ...
 
-    async def __call__(self, conn: Connection, tag: str, out: list[float]) -> None: ...
+    async def __call__(self, conn: Connection, tag: str, out: StepLog) -> None: ...
 
 
 def _json(body: object) -> bytes:
@@ -83,7 +88,7 @@ class TenderFlow:
     def _idem(self, key: str) -> bytes:
         return self.api + b"idempotencyKey: " + key.encode() + b"\r\n"
 
-    async def __call__(self, conn: Connection, tag: str, out: list[float]) -> None:
+    async def __call__(self, conn: Connection, tag: str, out: StepLog) -> None:
         started = perf_counter()
         r = await conn.request("POST", "/payment-intents", self.create, self._idem(tag + "c"))
         if r.status != 200:
@@ -138,7 +143,7 @@ class LocalstripeFlow:
             raise StepFailed(r)
         return answer
 
-    async def __call__(self, conn: Connection, tag: str, out: list[float]) -> None:
+    async def __call__(self, conn: Connection, tag: str, out: StepLog) -> None:
         started = perf_counter()
         r = await conn.request(
             "POST", "/v1/payment_intents", self.create, self._idem(tag + "c"), form=True

@@ -3,10 +3,12 @@ for a fixed time; per-step latencies, errors, and the CPU that the server, the d
 generator itself used meanwhile.
 
 A level runs ``warmup`` seconds unrecorded (connections open, caches fill), then the measuring
-window of ``seconds``: a flow that ends inside the window counts, with its steps' latencies (a
-failed one counts as an error of the step that failed, with the steps it made). CPU is read at
-the window's two edges. After the window the workers finish the flow they are in (unrecorded)
-and stop; a worker still stuck after ``grace`` seconds is cancelled.
+window of ``seconds``: each step that completes inside the window is recorded as it completes
+(its latency, or an error), and a flow whose last step does is counted. Throughput is measured
+in steps, not whole flows: at c=32 a flow can take seconds, and counting only whole flows would
+make a 10 s window all-or-nothing for every worker at its two edges. CPU is read at the window's
+edges. After the window the workers finish the flow they are in (unrecorded) and stop; a worker
+still stuck after ``grace`` seconds is cancelled.
 """
 
 import asyncio
@@ -51,6 +53,33 @@ class LevelResult:
         self.latencies = self.latencies or [[] for _ in self.steps]
         self.errors = self.errors or [0 for _ in self.steps]
 
+    @property
+    def flow_equivalents(self) -> float:
+        """Steps that succeeded in the window, in whole flows' worth."""
+        return sum(len(done) for done in self.latencies) / len(self.steps)
+
+
+class _StepLog:
+    """What a flow appends each step's latency to, as the step completes."""
+
+    __slots__ = ("done", "level", "window")
+
+    def __init__(self, level: LevelResult, window: "_Window") -> None:
+        self.level = level
+        self.window = window
+        self.done = 0
+
+    def append(self, took: float) -> None:
+        if self.window.recording:
+            self.level.latencies[self.done].append(took)
+            self.level.requests += 1
+        self.done += 1
+
+
+class _Window:
+    recording = False
+    stopping = False
+
 
 def _rusage_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -62,14 +91,14 @@ async def run_level(
 ) -> LevelResult:
     result = LevelResult(target.system, concurrency, tuple(target.flow.steps))
     flow = target.flow
-    recording = False
-    stopping = False
+    window = _Window()
     run_id = f"{time.time_ns():x}"
 
     def failed(step: int, exc: BaseException) -> None:
-        if not recording:
+        if not window.recording:
             return
         result.errors[step] += 1
+        result.requests += 1
         if len(result.error_samples) < ERROR_SAMPLES:
             result.error_samples.append(f"{flow.steps[step]}: {type(exc).__name__}: {exc}")
 
@@ -77,22 +106,18 @@ async def run_level(
         conn = flow.connect(target.host, target.port)
         n = 0
         try:
-            while not stopping:
+            while not window.stopping:
                 n += 1
-                out: list[float] = []
+                log = _StepLog(result, window)
                 try:
-                    await flow(conn, f"{run_id}-{number}-{n}-", out)
+                    await flow(conn, f"{run_id}-{number}-{n}-", log)
                 except Exception as exc:
-                    failed(len(out), exc)
+                    failed(log.done, exc)
                     if not isinstance(exc, StepFailed):  # refused, reset, closed, garbled
                         await asyncio.sleep(PAUSE_AFTER_CONNECTION_ERROR)
                 else:
-                    if recording:
+                    if window.recording:
                         result.flows += 1
-                if recording:
-                    result.requests += len(out) + (len(out) < len(flow.steps))
-                    for step, took in enumerate(out):
-                        result.latencies[step].append(took)
         finally:
             conn.close()
 
@@ -103,20 +128,20 @@ async def run_level(
         meter.start()
         generator = _rusage_seconds()
         started = time.perf_counter()
-        recording = True
+        window.recording = True
         await asyncio.sleep(seconds)
-        recording = False
+        window.recording = False
         result.seconds = time.perf_counter() - started
         result.cpu_seconds["generator"] = _rusage_seconds() - generator
         meter.stop()
         result.cpu_seconds.update(meter.seconds)
         result.machine_busy = meter.machine_busy
-        stopping = True
+        window.stopping = True
         _, pending = await asyncio.wait(workers, timeout=grace)
         for task in pending:
             task.cancel()
     finally:
-        stopping = True
+        window.stopping = True
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)

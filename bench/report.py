@@ -28,7 +28,7 @@ def _ms(seconds: float) -> float | None:
     return None if math.isnan(seconds) else round(seconds * 1000, 2)
 
 
-def _per(total: float | None, count: int, scale: float) -> float | None:
+def _per(total: float | None, count: float, scale: float) -> float | None:
     return None if total is None or not count else round(total / count * scale, 2)
 
 
@@ -44,17 +44,18 @@ def summary(level: LevelResult) -> dict[str, Any]:
         }
         for i, name in enumerate(level.steps)
     }
+    flows = level.flow_equivalents
     return {
         "concurrency": level.concurrency,
         "seconds": round(level.seconds, 2),
-        "flows": level.flows,
-        "flows_per_s": round(level.flows / level.seconds, 1) if level.seconds else 0.0,
+        "flows": level.flows,  # whole flows that ended in the window
+        "flows_per_s": round(flows / level.seconds, 1) if level.seconds else 0.0,
         "requests": level.requests,
         "errors": sum(level.errors),
         "error_samples": level.error_samples,
         "steps": steps,
-        "server_cpu_ms_per_flow": _per(cpu.get("server"), level.flows, 1e3),
-        "db_cpu_ms_per_flow": _per(cpu.get("db"), level.flows, 1e3),
+        "server_cpu_ms_per_flow": _per(cpu.get("server"), flows, 1e3),
+        "db_cpu_ms_per_flow": _per(cpu.get("db"), flows, 1e3),
         "generator_cpu_us_per_request": _per(cpu.get("generator"), level.requests, 1e6),
         "machine_busy_pct": round(level.machine_busy * 100, 1),
     }
@@ -145,6 +146,9 @@ def markdown(title: str, runs: list[Run], meta: dict[str, Any]) -> str:
                 f"{run.label}: c={top} runs {flows[top] / flows[1]:.1f}× the flows/s of c=1 "
                 f"({top}× would be perfect overlap of the acquirer's latency)."
             )
+    if meta.get("seeding_seconds"):
+        took = ", ".join(f"{db} {sec:g} s" for db, sec in meta["seeding_seconds"].items())
+        lines.append(f"Seeding took {took} (bench/seed.py).")
     lines += [f"- {run.label}: `{json.dumps(run.notes)}`" for run in runs]
     return "\n".join(lines) + "\n"
 

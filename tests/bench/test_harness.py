@@ -52,7 +52,8 @@ def test_the_full_flow_on_tender(tmp_path: Path) -> None:
         assert header_block({"version": VERSION}) in target.flow.api  # type: ignore[attr-defined]
         lv = asyncio.run(run_level(target, concurrency=2, seconds=1.0, warmup=0.3))
         assert lv.errors == [0, 0, 0, 0], lv.error_samples
-        assert lv.flows > 0 and all(len(steps) == lv.flows for steps in lv.latencies)
+        assert lv.flows > 0
+        assert all(abs(len(steps) - lv.flows) <= 2 for steps in lv.latencies)  # 2 workers' edges
         assert lv.cpu_seconds["server"] > 0 and "db" not in lv.cpu_seconds
         # Each flow left a captured, partly refunded intent paid with the Mastercard.
         for intent in newest(target, 5):

@@ -8,7 +8,7 @@ from time import perf_counter
 
 import pytest
 from bench.client import Connection
-from bench.flows import StepFailed
+from bench.flows import StepFailed, StepLog
 from bench.load import Target, run_level
 
 from tests.bench.support import COUNTER, http_server
@@ -22,7 +22,7 @@ class TwoSteps:
     def connect(self, host: str, port: int) -> Connection:
         return Connection(host, port)
 
-    async def __call__(self, conn: Connection, tag: str, out: list[float]) -> None:
+    async def __call__(self, conn: Connection, tag: str, out: StepLog) -> None:
         started = perf_counter()
         r = await conn.request("POST", "/echo", tag.encode())
         if r.status != 200 or json.loads(r.body)["body"] != tag:
@@ -49,9 +49,12 @@ async def test_a_level_counts_flows_requests_and_errors(port: int) -> None:
     echo, flaky = lv.latencies
     assert lv.flows > 0 and lv.seconds >= 1.0
     assert lv.errors[0] == 0 and lv.errors[1] > 0  # every 5th flaky call answers 500
-    assert len(echo) == lv.flows + lv.errors[1]  # each recorded flow or failure passed echo
-    assert len(flaky) == lv.flows  # a failed step has no latency
+    # Steps are recorded as they complete: a flow's echo may fall in the window and its flaky
+    # step after it (or the reverse), so the counts agree to within one flow per worker.
+    assert abs(len(echo) - (len(flaky) + lv.errors[1])) <= 4
+    assert abs(len(flaky) - lv.flows) <= 4  # a failed step has no latency
     assert lv.requests == len(echo) + len(flaky) + lv.errors[1]
+    assert lv.flow_equivalents == (len(echo) + len(flaky)) / 2
     assert lv.error_samples and lv.error_samples[0].startswith("flaky: StepFailed: HTTP 500")
     assert len(lv.error_samples) <= 5
     assert lv.cpu_seconds["me"] >= lv.cpu_seconds["generator"] > 0  # the server is a thread

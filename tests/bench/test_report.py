@@ -15,8 +15,8 @@ STRIPE_STEPS = ("create", "confirm", "capture", "refund")
 
 def level(system: str, steps: tuple[str, ...], c: int, flows: int, seconds: float) -> LevelResult:
     lv = LevelResult(system, c, steps, seconds=seconds, flows=flows, requests=flows * 4 + 1)
-    for i in range(len(steps)):
-        lv.latencies[i] = [(n + 1) / 1000 * (i + 1) for n in range(100)]  # 1..100 ms × step
+    for i in range(len(steps)):  # 1..100 ms (× the step's number), over and over
+        lv.latencies[i] = [(n % 100 + 1) / 1000 * (i + 1) for n in range(flows)]
     lv.errors[1] = 1
     lv.error_samples = ["pay: StepFailed: HTTP 500: {}"]
     lv.cpu_seconds = {"server": flows * 0.004, "db": flows * 0.002, "generator": 0.0}
@@ -47,7 +47,7 @@ def test_summary_of_a_level(runs: list[report.Run]) -> None:
     assert s["flows"] == 2000 and s["flows_per_s"] == 200.0
     assert s["requests"] == 8001 and s["errors"] == 1
     assert s["steps"]["create"] == {
-        "count": 100, "errors": 0, "p50_ms": 50.0, "p95_ms": 95.0, "p99_ms": 99.0,
+        "count": 2000, "errors": 0, "p50_ms": 50.0, "p95_ms": 95.0, "p99_ms": 99.0,
     }  # fmt: skip
     assert s["steps"]["pay"]["p99_ms"] == 198.0 and s["steps"]["pay"]["errors"] == 1
     assert s["server_cpu_ms_per_flow"] == 4.0
@@ -93,6 +93,9 @@ def test_markdown_table(runs: list[report.Run]) -> None:
     ]  # fmt: skip
     assert "| localstripe 1.15.10 | 1 | 10.0 | 1.00× |" in table
     assert "Tender, acquirer +150 ms: c=32 runs 25.0× the flows/s of c=1" in table
+    assert "Seeding took" not in table
+    seeded = report.markdown("After 1M", runs[:1], {**meta, "seeding_seconds": {"sqlite": 270.4}})
+    assert "Seeding took sqlite 270.4 s (bench/seed.py)." in seeded
 
 
 def test_write_puts_markdown_and_json_in_results(
@@ -107,3 +110,12 @@ def test_write_puts_markdown_and_json_in_results(
     first = data["runs"][0]["levels"][0]
     assert first["vs_localstripe"] == 3.0 and first["flows_per_s"] == 30.0
     assert data["runs"][1]["levels"][0]["steps"]["confirm"]["count"] == 100
+
+
+def test_throughput_counts_steps_so_a_window_edge_is_not_all_or_nothing() -> None:
+    lv = LevelResult("x", 32, TENDER_STEPS, seconds=10.0, flows=3)
+    lv.latencies = [[0.5] * 40, [0.5] * 38, [0.5] * 36, [0.5] * 34]  # 148 steps, 3 whole flows
+    lv.cpu_seconds = {"server": 3.7}
+    s = report.summary(lv)
+    assert s["flows"] == 3 and s["flows_per_s"] == 3.7  # 148 / 4 steps per flow / 10 s
+    assert s["server_cpu_ms_per_flow"] == 100.0
