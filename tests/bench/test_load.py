@@ -57,7 +57,10 @@ async def test_a_level_counts_flows_requests_and_errors(port: int) -> None:
     assert lv.flow_equivalents == (len(echo) + len(flaky)) / 2
     assert lv.error_samples and lv.error_samples[0].startswith("flaky: StepFailed: HTTP 500")
     assert len(lv.error_samples) <= 5
-    assert lv.cpu_seconds["me"] >= lv.cpu_seconds["generator"] > 0  # the server is a thread
+    # Here the server is a thread of this process, so /proc's figure for the process tree and
+    # getrusage's for the generator's process are the same CPU, read two ways.
+    assert lv.cpu_seconds["generator"] > 0
+    assert lv.cpu_seconds["me"] == pytest.approx(lv.cpu_seconds["generator"], abs=0.1)
     assert 0 < lv.machine_busy <= 1
 
 
