@@ -4,6 +4,7 @@ read back through the API as Tender's own writes would."""
 
 import asyncio
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,12 @@ def test_the_full_flow_on_tender(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_seeded_intents_are_what_tender_would_have_stored(tmp_path: Path, database: str) -> None:
+def test_seeded_intents_are_what_tender_would_have_stored(
+    tmp_path: Path, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if os.environ.get("TENDER_TEST_POSTGRES_URL"):  # the suite's PostgreSQL, if it names one
+        monkeypatch.setenv("TENDER_BENCH_POSTGRES_URL", os.environ["TENDER_TEST_POSTGRES_URL"])
+
     def seed(url: str) -> None:
         seed_database(url, 600, account_name="bench")
 
