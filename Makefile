@@ -44,7 +44,8 @@ test: lint test-sqlite test-postgres
 screenshots: $(STAMP) browser
 	TENDER_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/web tests/demo
 
-# Load generator: create -> retrieve -> search at concurrency 1, 8, 32 on SQLite and PostgreSQL.
+
+# The full payment flow on Tender (SQLite, PostgreSQL) and localstripe at c=1, 8, 32: bench/README.md.
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 

@@ -1,1 +1,2 @@
-"""Load generators for a running Tender (``make bench``); never part of the test suite."""
+"""The benchmark ``make bench`` runs (bench/README.md): the full payment flow against Tender and
+localstripe, measured by a closed-loop load generator; its own logic is tested in tests/bench."""
