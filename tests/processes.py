@@ -144,6 +144,20 @@ class Process:
         self.proc.wait(timeout=15)
 
 
+def until_healthy(url: str, process: Process, timeout: float = 60) -> None:
+    """Return once ``url``/health answers 200; fail with the process's output if it exits."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process.proc.poll() is None, process.all_output()
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, process.all_output()
+        time.sleep(0.1)
+
+
 @contextmanager
 def serving(database_url: str, **env: str) -> Iterator[tuple[Process, str]]:
     """``tender serve`` on a free 127.0.0.1 port, once /health answers: (process, base URL)."""
@@ -151,16 +165,7 @@ def serving(database_url: str, **env: str) -> Iterator[tuple[Process, str]]:
     process = Process("serve", "--port", str(port), env=environment(database_url, **env))
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.proc.poll() is None, process.all_output()
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, process.all_output()
-            time.sleep(0.1)
+        until_healthy(url, process)
         yield process, url
     finally:
         process.stop()

@@ -20,7 +20,16 @@ from tender.service.context import Context
 from tender.storage.db import Database
 from tender.storage.migrate import head_revision
 from tender.storage.tables import api_keys
-from tests.processes import TENDER, Process, environment, fresh_database, serving, tender
+from tests.processes import (
+    TENDER,
+    Process,
+    environment,
+    free_port,
+    fresh_database,
+    serving,
+    tender,
+    until_healthy,
+)
 
 KEY = re.compile(r"^sk_(sandbox|prod)_[A-Za-z0-9_-]{16,100}$")
 
@@ -185,3 +194,44 @@ def test_worker_starts_its_jobs(tmp_path: Path) -> None:
             assert "expiry" in line and "recovery" in line and "webhooks" in line
         finally:
             worker.stop()
+
+
+def _children(pid: int) -> list[str]:
+    """The command lines of a process's children (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == pid:
+                found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def test_serve_with_several_workers_runs_api_processes_and_one_job_process(
+    tmp_path: Path,
+) -> None:
+    with fresh_database(tmp_path) as url:
+        assert tender(url, "migrate").returncode == 0
+        key = "sk_sandbox_" + "w" * 30
+        assert tender(url, "keys", "create", "--key", key).returncode == 0
+        port = free_port()
+        server = Process("serve", "--port", str(port), "--workers", "2", env=environment(url))
+        base = f"http://127.0.0.1:{port}"
+        try:
+            until_healthy(base, server)
+            children = _children(server.proc.pid)
+            assert sum("multiprocessing.spawn" in c for c in children) == 2, children
+            assert sum("tender worker" in c for c in children) == 1, children
+            headers = {"Version": "2024-02-05", "Authorization": f"Basic {key}"}
+            body = {"amount": {"value": 1000, "currencyCode": "GBP"}, "reference": "w"}
+            made = [httpx.post(f"{base}/payment-intents", json=body, headers=headers)
+                    for _ in range(6)]  # fmt: skip
+            assert {r.status_code for r in made} == {200}
+        finally:
+            server.stop()
+        assert _children(server.proc.pid) == []
