@@ -4,18 +4,17 @@ import base64
 import binascii
 import re
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-
-from sqlalchemy import Row
+from datetime import timedelta
 
 from tender.domain.money import DEFAULT_ACCOUNT_CURRENCIES
 from tender.errors import InvalidRequest, NotFound, Unauthorized
 from tender.ids import new_id
 from tender.service import limits
-from tender.service.context import Context
+from tender.service.context import Context, KeyUse
 from tender.storage import accounts as repo
 from tender.storage.db import Conn
+from tender.storage.records import Account as Account  # the service layer's name for it
+from tender.storage.records import ApiKey
 
 KEY_PATTERN = re.compile(r"^sk_(sandbox|prod)_[A-Za-z0-9_-]{16,100}$")
 ENVIRONMENTS = ("sandbox", "prod")
@@ -24,31 +23,14 @@ ENVIRONMENTS = ("sandbox", "prod")
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
-@dataclass(frozen=True, slots=True)
-class Account:
-    id: str
-    name: str
-    environment: str
-    currencies: tuple[str, ...]
-
-    @property
-    def sandbox(self) -> bool:
-        return self.environment == "sandbox"
-
-    @classmethod
-    def from_row(cls, row: Row) -> "Account":
-        return cls(row.id, row.name, row.environment, tuple(row.currencies))
-
-
 async def account_by_id(ctx: Context, conn: Conn, account_id: str) -> Account:
     """The account an intent belongs to (it always exists: intents reference it); remembered
     for a few seconds."""
-    cached: Account | None = ctx.accounts.get(account_id)
+    cached = ctx.accounts.get(account_id)
     if cached is not None:
         return cached
-    row = await repo.get_account(conn, account_id)
-    assert row is not None, account_id
-    account = Account.from_row(row)
+    account = await repo.get_account(conn, account_id)
+    assert account is not None, account_id
     ctx.accounts.put(account_id, account)
     return account
 
@@ -80,8 +62,8 @@ async def create_key(
     async with ctx.db.transaction() as conn:
         if await repo.key_exists(conn, key):
             raise InvalidRequest.field("Key", "This key is already registered.")
-        row = await repo.find_account_by_name(conn, account_name, environment)
-        if row is None:
+        account = await repo.find_account_by_name(conn, account_name, environment)
+        if account is None:
             account_id = new_id("acc", sandbox=environment == "sandbox")
             await repo.insert_account(
                 conn,
@@ -91,17 +73,17 @@ async def create_key(
                 currencies=DEFAULT_ACCOUNT_CURRENCIES,
                 now=now,
             )
-            row = await repo.get_account(conn, account_id)
-        assert row is not None
+            account = await repo.get_account(conn, account_id)
+        assert account is not None
         await repo.insert_key(
             conn,
             id=new_id("key", sandbox=environment == "sandbox"),
-            account_id=row.id,
+            account_id=account.id,
             key=key,
             environment=environment,
             now=now,
         )
-    return Account.from_row(row), key
+    return account, key
 
 
 async def bootstrap_sandbox(ctx: Context) -> str | None:
@@ -130,16 +112,6 @@ def parse_authorization(header: str | None) -> str:
     return decoded.partition(":")[0]
 
 
-@dataclass(slots=True)
-class KeyUse:
-    """What a process remembers of a live key: its account, and when its use was last
-    recorded (``api_keys.last_used_at``, written at most once a minute)."""
-
-    account: Account
-    key_id: str
-    last_used_at: datetime | None
-
-
 async def authenticate(ctx: Context, header: str | None, client: str | None = None) -> Account:
     """The account of the key in ``header``. A process remembers a key for
     ``key_cache_seconds`` (4 s), so a key revoked by another process stops working within that
@@ -156,7 +128,7 @@ async def authenticate(ctx: Context, header: str | None, client: str | None = No
         await limits.authentication_failed(ctx, client)
         raise
     digest = repo.hash_key(key)
-    use: KeyUse | None = ctx.keys.get(digest)
+    use = ctx.keys.get(digest)
     if use is None:
         use = await _look_up(ctx, key, client)
         ctx.keys.put(digest, use)
@@ -176,16 +148,17 @@ async def _look_up(ctx: Context, key: str, client: str | None) -> KeyUse:
         if not KEY_PATTERN.match(key):
             raise Unauthorized("The secret key is malformed.")
         async with ctx.db.transaction(write=False) as conn:
-            row = await repo.account_for_key(conn, key)
-        if row is None:
+            found = await repo.account_for_key(conn, key)
+        if found is None:
             raise Unauthorized("The secret key is not valid, or it was revoked.")
     except Unauthorized:
         await limits.authentication_failed(ctx, client)
         raise
-    return KeyUse(Account.from_row(row), row.key_id, row.key_last_used_at)
+    return KeyUse(found.account, found.id, found.last_used_at)
 
 
-async def list_keys(ctx: Context) -> list[Row]:
+async def list_keys(ctx: Context) -> list[ApiKey]:
+    """Every key of every account, oldest first (``tender keys list``)."""
     async with ctx.db.transaction(write=False) as conn:
         return list(await repo.list_keys(conn))
 

@@ -6,7 +6,6 @@ key and cannot show the secret again.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from tender.errors import NotFound
 from tender.ids import new_id
@@ -15,16 +14,7 @@ from tender.service.context import Context
 from tender.service.idempotency import IdempotencyKey, Reply, run
 from tender.storage import accounts as repo
 from tender.storage.db import Conn
-
-
-@dataclass(frozen=True, slots=True)
-class ApiKey:
-    id: str
-    hint: str
-    environment: str
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
+from tender.storage.records import ApiKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +27,10 @@ class NewKey:
 
 
 async def list_keys(ctx: Context, account: Account) -> list[ApiKey]:
+    """Newest first."""
     async with ctx.db.transaction(write=False) as conn:
-        rows = await repo.list_keys(conn, account.id)
-    return [
-        ApiKey(r.id, r.hint, r.environment, r.created_at, r.last_used_at, r.revoked_at)
-        for r in reversed(rows)
-    ]
+        keys = await repo.list_keys(conn, account.id)
+    return keys[::-1]
 
 
 async def _insert(ctx: Context, conn: Conn, account: Account, secret: str) -> str:

@@ -4,8 +4,9 @@ rate limiter (built on first use, over the same database or Redis)."""
 import secrets
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from tender.clock import Clock, system_clock
 from tender.config import Settings
@@ -14,6 +15,7 @@ from tender.processor.protocol import Processor
 from tender.processor.simulator import SandboxProcessor, parse_hang
 from tender.service.ratelimit import RateLimiter
 from tender.storage.db import Database
+from tender.storage.records import Account
 
 
 def sandbox_processor(settings: Settings) -> SandboxProcessor:
@@ -53,6 +55,16 @@ class TTLCache(Generic[V]):
         self._items.clear()
 
 
+@dataclass(slots=True)
+class KeyUse:
+    """What a process remembers of a live key: its account, and when its use was last
+    recorded (``api_keys.last_used_at``, written at most once a minute)."""
+
+    account: Account
+    key_id: str
+    last_used_at: datetime | None
+
+
 @dataclass
 class Context:
     db: Database
@@ -60,8 +72,8 @@ class Context:
     clock: Clock = field(default=system_clock)
     processor: Processor = field(default_factory=SandboxProcessor)
     # key hash -> account, and account id -> account (service.accounts fills them)
-    keys: TTLCache[Any] = field(init=False)
-    accounts: TTLCache[Any] = field(init=False)
+    keys: TTLCache[KeyUse] = field(init=False)
+    accounts: TTLCache[Account] = field(init=False)
     # HMAC(pepper, card number) -> the card's slow fingerprint (service.installation)
     fingerprints: TTLCache[str] = field(init=False)
     fingerprint_pepper: bytes = field(init=False, repr=False)

@@ -119,20 +119,20 @@ async def current(ctx: Context, token: str | None) -> Session | None:
     if not token or len(token) > 100:
         return None
     async with ctx.db.transaction(write=False) as conn:
-        row = await repo.session_with_user(conn, token, ctx.clock())
-        if row is None or row.disabled_at is not None:
+        found = await repo.session_with_user(conn, token, ctx.clock())
+        if found is None or found.disabled_at is not None:
             return None
-        account = await accounts_repo.get_account(conn, row.account_id)
+        account = await accounts_repo.get_account(conn, found.account_id)
     if account is None:
         return None
     return Session(
         token=token,
-        user_id=row.user_id,
-        email=row.email,
-        role=row.role,
-        account=Account.from_row(account),
-        home_account_id=row.home_account_id,
-        csrf_token=row.csrf_token,
+        user_id=found.user_id,
+        email=found.email,
+        role=found.role,
+        account=account,
+        home_account_id=found.home_account_id,
+        csrf_token=found.csrf_token,
     )
 
 
@@ -150,8 +150,8 @@ async def environments(ctx: Context, session: Session) -> dict[str, str]:
         if home is None:
             return {}
         found: dict[str, str] = {}
-        for row in await accounts_repo.accounts_named(conn, home.name):
-            found.setdefault(row.environment, row.id)
+        for account in await accounts_repo.accounts_named(conn, home.name):
+            found.setdefault(account.environment, account.id)
         found[home.environment] = home.id
     return found
 

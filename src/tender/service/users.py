@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Row
 
 from tender.domain.roles import Role
 from tender.errors import InvalidRequest, NotFound
@@ -16,6 +15,7 @@ from tender.ids import new_id
 from tender.service.context import Context
 from tender.storage import accounts as accounts_repo
 from tender.storage import users as repo
+from tender.storage.records import DashboardUser
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
@@ -36,10 +36,9 @@ class User:
     disabled: bool
 
     @classmethod
-    def from_row(cls, row: Row) -> "User":
-        return cls(
-            row.id, row.email, row.role, row.account_id, row.account_name, bool(row.disabled_at)
-        )
+    def of(cls, user: DashboardUser, account_name: str) -> "User":
+        disabled = user.disabled_at is not None
+        return cls(user.id, user.email, user.role, user.account_id, account_name, disabled)
 
 
 def normalize_email(email: str) -> str:
@@ -128,7 +127,7 @@ async def create_user(
 
 async def list_users(ctx: Context, account_id: str | None = None) -> list[User]:
     async with ctx.db.transaction(write=False) as conn:
-        return [User.from_row(row) for row in await repo.list_users(conn, account_id)]
+        return [User.of(user, name) for user, name in await repo.list_users(conn, account_id)]
 
 
 async def disable_user(ctx: Context, email: str, *, account_id: str | None = None) -> User:
@@ -136,11 +135,11 @@ async def disable_user(ctx: Context, email: str, *, account_id: str | None = Non
     reach: another account's user is NotFound)."""
     email = normalize_email(email)
     async with ctx.db.transaction() as conn:
-        row = await repo.user_by_email(conn, email)
-        if row is None or (account_id is not None and row.account_id != account_id):
+        user = await repo.user_by_email(conn, email)
+        if user is None or (account_id is not None and user.account_id != account_id):
             raise NotFound(f"No user with the e-mail {email}.")
-        await repo.update_user(conn, row.id, {"disabled_at": row.disabled_at or ctx.clock()})
-        await repo.delete_sessions_of(conn, row.id)
-        account = await accounts_repo.get_account(conn, row.account_id)
+        await repo.update_user(conn, user.id, {"disabled_at": user.disabled_at or ctx.clock()})
+        await repo.delete_sessions_of(conn, user.id)
+        account = await accounts_repo.get_account(conn, user.account_id)
     assert account is not None
-    return User(row.id, row.email, row.role, row.account_id, account.name, True)
+    return User(user.id, user.email, user.role, user.account_id, account.name, True)

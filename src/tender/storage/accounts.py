@@ -1,12 +1,14 @@
-"""Accounts and their API keys (stored as sha256 hashes, never in clear)."""
+"""Accounts and their API keys (stored as sha256 hashes, never in clear). Reads return
+``storage.records`` values."""
 
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import insert, select, update
 
 from tender.storage.db import Conn
+from tender.storage.records import Account, ApiKey, LiveKey, record_of
 from tender.storage.tables import accounts, api_keys
 
 
@@ -30,13 +32,15 @@ async def insert_account(
     )
 
 
-async def get_account(conn: Conn, account_id: str) -> Row | None:
-    return (await conn.execute(select(accounts).where(accounts.c.id == account_id))).first()
+async def get_account(conn: Conn, account_id: str) -> Account | None:
+    row = (await conn.execute(select(accounts).where(accounts.c.id == account_id))).first()
+    return Account.of(row) if row is not None else None
 
 
-async def find_account_by_name(conn: Conn, name: str, environment: str) -> Row | None:
+async def find_account_by_name(conn: Conn, name: str, environment: str) -> Account | None:
     query = select(accounts).where(accounts.c.name == name, accounts.c.environment == environment)
-    return (await conn.execute(query.order_by(accounts.c.created_at))).first()
+    row = (await conn.execute(query.order_by(accounts.c.created_at))).first()
+    return Account.of(row) if row is not None else None
 
 
 async def any_account(conn: Conn) -> bool:
@@ -63,14 +67,14 @@ async def key_exists(conn: Conn, key: str) -> bool:
     return (await conn.execute(query)).first() is not None
 
 
-async def accounts_named(conn: Conn, name: str) -> Sequence[Row]:
+async def accounts_named(conn: Conn, name: str) -> list[Account]:
     """Every account called ``name`` (one per environment, normally), oldest first."""
     query = select(accounts).where(accounts.c.name == name).order_by(accounts.c.created_at)
-    return (await conn.execute(query)).all()
+    return [Account.of(row) for row in await conn.execute(query)]
 
 
-async def account_for_key(conn: Conn, key: str) -> Row | None:
-    """The account a live (unrevoked) key belongs to, with the key's id and last use."""
+async def account_for_key(conn: Conn, key: str) -> LiveKey | None:
+    """The live (unrevoked) key ``key``, with its account."""
     query = (
         select(
             accounts,
@@ -80,16 +84,32 @@ async def account_for_key(conn: Conn, key: str) -> Row | None:
         .join(api_keys, api_keys.c.account_id == accounts.c.id)
         .where(api_keys.c.key_hash == hash_key(key), api_keys.c.revoked_at.is_(None))
     )
-    return (await conn.execute(query)).first()
+    row = (await conn.execute(query)).first()
+    if row is None:
+        return None
+    account = Account(row.id, row.name, row.environment, tuple(row.currencies), row.created_at)
+    return LiveKey(row.key_id, row.key_last_used_at, account)
 
 
-async def list_keys(conn: Conn, account_id: str | None = None) -> Sequence[Row]:
-    query = select(api_keys, accounts.c.name.label("account_name")).join(
-        accounts, api_keys.c.account_id == accounts.c.id
-    )
+_KEY_COLUMNS = (
+    api_keys.c.id,
+    api_keys.c.account_id,
+    accounts.c.name.label("account_name"),
+    api_keys.c.hint,
+    api_keys.c.environment,
+    api_keys.c.created_at,
+    api_keys.c.revoked_at,
+    api_keys.c.last_used_at,
+)
+
+
+async def list_keys(conn: Conn, account_id: str | None = None) -> list[ApiKey]:
+    """Oldest first; hints only (neither the key nor its hash)."""
+    query = select(*_KEY_COLUMNS).join(accounts, api_keys.c.account_id == accounts.c.id)
     if account_id is not None:
         query = query.where(api_keys.c.account_id == account_id)
-    return (await conn.execute(query.order_by(api_keys.c.created_at, api_keys.c.id))).all()
+    query = query.order_by(api_keys.c.created_at, api_keys.c.id)
+    return [record_of(ApiKey, row) for row in await conn.execute(query)]
 
 
 async def revoke_key(conn: Conn, key_id: str, now: datetime, account_id: str | None = None) -> bool:

@@ -1,16 +1,17 @@
 """Dashboard users, their sessions and the sign-in failure counters.
 
 Session rows are keyed by the sha256 of the cookie's token; the token itself is never stored.
+Reads return ``storage.records`` values.
 """
 
 import hashlib
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from tender.storage.db import Conn
+from tender.storage.records import DashboardSession, DashboardUser, SignInFailures, record_of
 from tender.storage.tables import accounts, dashboard_sessions, dashboard_users, sign_in_failures
 from tender.storage.upsert import insert_ignore
 
@@ -27,22 +28,24 @@ async def insert_user(conn: Conn, values: dict[str, Any]) -> None:
     await conn.execute(insert(U).values(**values))
 
 
-async def user_by_email(conn: Conn, email: str) -> Row | None:
-    return (await conn.execute(select(U).where(U.c.email == email))).first()
+async def user_by_email(conn: Conn, email: str) -> DashboardUser | None:
+    row = (await conn.execute(select(U).where(U.c.email == email))).first()
+    return record_of(DashboardUser, row) if row is not None else None
 
 
-async def get_user(conn: Conn, user_id: str) -> Row | None:
-    return (await conn.execute(select(U).where(U.c.id == user_id))).first()
-
-
-async def list_users(conn: Conn, account_id: str | None = None) -> Sequence[Row]:
+async def list_users(conn: Conn, account_id: str | None = None) -> list[tuple[DashboardUser, str]]:
     """Users with their account's name, oldest first (of one account when given)."""
     query = select(U, accounts.c.name.label("account_name")).join(
         accounts, accounts.c.id == U.c.account_id
     )
     if account_id is not None:
         query = query.where(U.c.account_id == account_id)
-    return (await conn.execute(query.order_by(U.c.created_at, U.c.id))).all()
+    found = []
+    for row in await conn.execute(query.order_by(U.c.created_at, U.c.id)):
+        values = dict(row._mapping)
+        account_name: str = values.pop("account_name")
+        found.append((DashboardUser(**values), account_name))
+    return found
 
 
 async def update_user(conn: Conn, user_id: str, values: dict[str, Any]) -> None:
@@ -56,7 +59,7 @@ async def insert_session(conn: Conn, token: str, values: dict[str, Any]) -> None
     await conn.execute(insert(S).values(id=hash_token(token), **values))
 
 
-async def session_with_user(conn: Conn, token: str, now: datetime) -> Row | None:
+async def session_with_user(conn: Conn, token: str, now: datetime) -> DashboardSession | None:
     """The live session for ``token`` with its user's e-mail, role and state, or None."""
     query = (
         select(
@@ -69,7 +72,8 @@ async def session_with_user(conn: Conn, token: str, now: datetime) -> Row | None
         .join(U, U.c.id == S.c.user_id)
         .where(S.c.id == hash_token(token), S.c.expires_at > now)
     )
-    return (await conn.execute(query)).first()
+    row = (await conn.execute(query)).first()
+    return record_of(DashboardSession, row) if row is not None else None
 
 
 async def update_session(conn: Conn, token: str, values: dict[str, Any]) -> None:
@@ -91,16 +95,17 @@ async def delete_expired_sessions(conn: Conn, now: datetime) -> None:
 # --- sign-in failures -------------------------------------------------------------------------
 
 
-async def failures_of(conn: Conn, email: str, *, for_update: bool = False) -> Row | None:
+async def failures_of(conn: Conn, email: str, *, for_update: bool = False) -> SignInFailures | None:
     query = select(F).where(F.c.email == email)
     if for_update:
         query = query.with_for_update()
-    return (await conn.execute(query)).first()
+    row = (await conn.execute(query)).first()
+    return record_of(SignInFailures, row) if row is not None else None
 
 
 async def record_failure(
     conn: Conn, email: str, now: datetime, *, threshold: int, locked_until: datetime
-) -> Row:
+) -> SignInFailures:
     """Count one more failure; lock the address once ``threshold`` is reached."""
     values = {"email": email, "failures": 0, "updated_at": now}
     await insert_ignore(conn, F, values, ["email"])
