@@ -19,17 +19,17 @@ import asyncio
 import logging
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import Row
 
 from tender.ids import new_id
 from tender.service.context import Context
 from tender.storage import deliveries as repo
 from tender.storage import webhooks as subscriptions
+from tender.storage.records import ClaimedDelivery
 from tender.webhooks import backoff, sender
 from tender.webhooks.targets import AddressPolicy, guarded_client
 
@@ -53,9 +53,9 @@ class DispatchResult:
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
-    row: Row
+    delivery: ClaimedDelivery
     secret_id: str | None
-    secret: str | None
+    secret: str | None = field(repr=False)
 
 
 async def fan_out(ctx: Context, limit: int = FAN_OUT_BATCH) -> int:
@@ -64,12 +64,12 @@ async def fan_out(ctx: Context, limit: int = FAN_OUT_BATCH) -> int:
     async with ctx.db.transaction() as conn:
         now = ctx.clock()
         low_water = await repo.fanout_low_water(conn)
-        rows = await repo.events_to_fan_out(conn, low_water, limit)
-        if not rows:
+        events = await repo.events_to_fan_out(conn, low_water, limit)
+        if not events:
             await repo.advance_low_water(conn, low_water, now - SETTLE)
             return 0
-        subs = await subscriptions.live_subscriptions_for(conn, {r.account_id for r in rows})
-        for event in rows:
+        subs = await subscriptions.live_subscriptions_for(conn, {e.account_id for e in events})
+        for event in events:
             for sub in subs:
                 if sub.account_id != event.account_id or event.event not in sub.events:
                     continue
@@ -90,7 +90,7 @@ async def fan_out(ctx: Context, limit: int = FAN_OUT_BATCH) -> int:
                         updated_at=now,
                     ),
                 )
-        await repo.mark_fanned_out(conn, [event.seq for event in rows], now)
+        await repo.mark_fanned_out(conn, [event.seq for event in events], now)
         await repo.advance_low_water(conn, low_water, now - SETTLE)
     return created
 
@@ -115,12 +115,12 @@ async def claim(ctx: Context, limit: int) -> tuple[str, list[Claimed]]:
         if not ids:
             return token, []
         out = []
-        for row in await repo.claimed(conn, ids):
-            secret = await subscriptions.active_secret(conn, row.subscription_id)
+        for delivery in await repo.claimed(conn, ids):
+            secret = await subscriptions.active_secret(conn, delivery.subscription_id)
             if secret is not None:
                 await subscriptions.mark_secret_used(conn, secret.id, now)
             out.append(
-                Claimed(row, secret.id if secret else None, secret.value if secret else None)
+                Claimed(delivery, secret.id if secret else None, secret.value if secret else None)
             )
     return token, out
 
@@ -134,11 +134,11 @@ class Clients:
         self.injected = injected
         self._own: dict[AddressPolicy, httpx.AsyncClient] = {}
 
-    def for_row(self, row: Row) -> httpx.AsyncClient:
+    def for_delivery(self, delivery: ClaimedDelivery) -> httpx.AsyncClient:
         if self.injected is not None:
             return self.injected
         policy = AddressPolicy.of(
-            sandbox=row.environment == "sandbox", allow_private=self.allow_private
+            sandbox=delivery.environment == "sandbox", allow_private=self.allow_private
         )
         if policy not in self._own:
             self._own[policy] = guarded_client(policy)
@@ -151,13 +151,13 @@ class Clients:
 
 
 async def _send(ctx: Context, clients: Clients, item: Claimed) -> sender.Outcome:
-    row = item.row
-    if row.deleted_at is not None or item.secret is None:
+    delivery = item.delivery
+    if delivery.deleted_at is not None or item.secret is None:
         return sender.Outcome(None, 0, None, "subscription deleted")
     return await sender.post(
-        clients.for_row(row),
-        row.url,
-        sender.render_body(row.payload),
+        clients.for_delivery(delivery),
+        delivery.url,
+        sender.render_body(delivery.payload),
         secret=item.secret,
         timeout_seconds=ctx.settings.webhook_timeout_seconds,
     )
@@ -175,16 +175,16 @@ async def _record(
     async with ctx.db.transaction() as conn:
         now = ctx.clock()
         for item, outcome in zip(items, outcomes, strict=True):
-            row = item.row
-            number = row.attempt_count + 1
+            delivery = item.delivery
+            number = delivery.attempt_count + 1
             await repo.record_attempt(
                 conn,
                 dict(
-                    id=_attempt_id(row.id),
-                    delivery_id=row.id,
+                    id=_attempt_id(delivery.id),
+                    delivery_id=delivery.id,
                     number=number,
                     secret_id=item.secret_id,
-                    url=row.url,
+                    url=delivery.url,
                     started_at=now - timedelta(milliseconds=outcome.duration_ms),
                     duration_ms=outcome.duration_ms,
                     status_code=outcome.status_code,
@@ -198,13 +198,13 @@ async def _record(
                 last_error=outcome.error[:500] if outcome.error else None,
                 updated_at=now,
             )
-            if row.deleted_at is not None:
+            if delivery.deleted_at is not None:
                 values.update(status=repo.CANCELED, next_attempt_at=None)
             elif outcome.ok:
                 values.update(status=repo.DELIVERED, delivered_at=now, next_attempt_at=None)
                 result.delivered += 1
             else:
-                tries = row.tries + 1
+                tries = delivery.tries + 1
                 values["tries"] = tries
                 if outcome.refused or tries >= s.webhook_max_attempts:
                     values.update(status=repo.FAILED, next_attempt_at=None)
@@ -217,8 +217,8 @@ async def _record(
                         rng=rng,
                     )
                     values["next_attempt_at"] = now + wait
-            if not await repo.finish(conn, row.id, token, values):
-                log.warning("lease on delivery %s expired before its result was saved", row.id)
+            if not await repo.finish(conn, delivery.id, token, values):
+                log.warning("lease on delivery %s expired before its result was saved", delivery.id)
 
 
 def _attempt_id(delivery_id: str) -> str:

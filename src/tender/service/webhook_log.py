@@ -1,9 +1,8 @@
 """The delivery log (Tender extensions to spec §5): events, deliveries, attempts, redelivery,
 and the account's event stream that ``tender listen`` follows."""
 
+from collections.abc import Sequence
 from typing import Any
-
-from sqlalchemy import Row
 
 from tender.errors import InvalidRequest, NotFound
 from tender.ids import new_id
@@ -15,52 +14,55 @@ from tender.storage import deliveries as repo
 from tender.storage import history
 from tender.storage import webhooks as subscriptions
 from tender.storage.db import Conn
+from tender.storage.records import Delivery, DeliveryAttempt, WebhookSubscription
 
 STATUSES = (repo.PENDING, repo.DELIVERED, repo.FAILED, repo.CANCELED)
 MAX_LIMIT = 100
 MAX_CURSOR = 2**63 - 1  # cursors are 64-bit integers in the database
 
 
-def present_attempt(row: Row) -> dict[str, Any]:
+def present_attempt(attempt: DeliveryAttempt) -> dict[str, Any]:
     return {
-        "id": row.id,
-        "number": row.number,
-        "url": row.url,
-        "startedAt": timestamp(row.started_at),
-        "durationMs": row.duration_ms,
-        "statusCode": row.status_code,
-        "responseBody": row.response_body,
-        "error": row.error,
-        "secretId": row.secret_id,
+        "id": attempt.id,
+        "number": attempt.number,
+        "url": attempt.url,
+        "startedAt": timestamp(attempt.started_at),
+        "durationMs": attempt.duration_ms,
+        "statusCode": attempt.status_code,
+        "responseBody": attempt.response_body,
+        "error": attempt.error,
+        "secretId": attempt.secret_id,
     }
 
 
-def present_delivery(row: Row, attempts: list[Row] | None = None) -> dict[str, Any]:
-    body = {
-        "id": row.id,
-        "subscriptionId": row.subscription_id,
-        "eventId": row.event_id,
-        "event": row.event_name,
-        "paymentIntentId": row.intent_id,
-        "status": row.status,
-        "attemptCount": row.attempt_count,
-        "nextAttemptAt": timestamp(row.next_attempt_at),
-        "lastStatusCode": row.last_status_code,
-        "lastError": row.last_error,
-        "deliveredAt": timestamp(row.delivered_at),
-        "createdAt": timestamp(row.created_at),
-        "updatedAt": timestamp(row.updated_at),
+def present_delivery(
+    delivery: Delivery, attempts: Sequence[DeliveryAttempt] | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": delivery.id,
+        "subscriptionId": delivery.subscription_id,
+        "eventId": delivery.event_id,
+        "event": delivery.event_name,
+        "paymentIntentId": delivery.intent_id,
+        "status": delivery.status,
+        "attemptCount": delivery.attempt_count,
+        "nextAttemptAt": timestamp(delivery.next_attempt_at),
+        "lastStatusCode": delivery.last_status_code,
+        "lastError": delivery.last_error,
+        "deliveredAt": timestamp(delivery.delivered_at),
+        "createdAt": timestamp(delivery.created_at),
+        "updatedAt": timestamp(delivery.updated_at),
     }
     if attempts is not None:
         body["attempts"] = [present_attempt(a) for a in attempts]
     return body
 
 
-async def _subscription(conn: Conn, account: Account, subscription_id: str) -> Row:
-    row = await subscriptions.get_subscription_any_state(conn, account.id, subscription_id)
-    if row is None:
+async def _subscription(conn: Conn, account: Account, subscription_id: str) -> WebhookSubscription:
+    sub = await subscriptions.get_subscription_any_state(conn, account.id, subscription_id)
+    if sub is None:
         raise NotFound(f"No webhook subscription with id {subscription_id}.")
-    return row
+    return sub
 
 
 def _limit(limit: int) -> int:
@@ -86,13 +88,13 @@ async def list_deliveries(
         raise InvalidRequest.field("Before", f"Before must be between 0 and {MAX_CURSOR}.")
     async with ctx.db.transaction(write=False) as conn:
         await _subscription(conn, account, subscription_id)
-        rows = await repo.list_deliveries(
+        found = await repo.list_deliveries(
             conn, subscription_id, status=status, limit=limit, before_seq=before
         )
-    more = len(rows) == limit
+    more = len(found) == limit
     return {
-        "data": [present_delivery(r) for r in rows],
-        "next": rows[-1].event_seq if rows and more else None,
+        "data": [present_delivery(d) for d in found],
+        "next": found[-1].event_seq if found and more else None,
     }
 
 
@@ -101,10 +103,10 @@ async def get_delivery(
 ) -> dict[str, Any]:
     async with ctx.db.transaction(write=False) as conn:
         await _subscription(conn, account, subscription_id)
-        row = await repo.get_delivery(conn, subscription_id, delivery_id)
-        if row is None:
+        delivery = await repo.get_delivery(conn, subscription_id, delivery_id)
+        if delivery is None:
             raise NotFound(f"No delivery with id {delivery_id} for {subscription_id}.")
-        return present_delivery(row, list(await repo.attempts_of(conn, [row.id])))
+        return present_delivery(delivery, await repo.attempts_of(conn, [delivery.id]))
 
 
 async def redeliver(
@@ -121,13 +123,13 @@ async def redeliver(
         sub = await subscriptions.get_subscription(conn, account.id, subscription_id)
         if sub is None:
             raise NotFound(f"No webhook subscription with id {subscription_id}.")
-        row = await repo.get_delivery(conn, subscription_id, delivery_id, for_update=True)
-        if row is None:
+        delivery = await repo.get_delivery(conn, subscription_id, delivery_id, for_update=True)
+        if delivery is None:
             raise NotFound(f"No delivery with id {delivery_id} for {subscription_id}.")
-        await repo.reschedule(conn, row.id, ctx.clock())
-        row = await repo.get_delivery(conn, subscription_id, delivery_id)
-        assert row is not None
-        return Reply(200, present_delivery(row))
+        await repo.reschedule(conn, delivery.id, ctx.clock())
+        delivery = await repo.get_delivery(conn, subscription_id, delivery_id)
+        assert delivery is not None
+        return Reply(200, present_delivery(delivery))
 
     return await run(ctx, account.id, idem, effect)
 
@@ -166,15 +168,12 @@ async def send_event(
                 updated_at=now,
             ),
         )
-        rows = [
-            r
-            for r in await repo.deliveries_of_event(conn, event.seq)
-            if r.subscription_id == sub.id
-        ]
-        await repo.reschedule(conn, rows[0].id, now)
-        row = await repo.get_delivery(conn, sub.id, rows[0].id)
-        assert row is not None
-        return Reply(200, present_delivery(row))
+        found = await repo.deliveries_of_event(conn, event.seq)
+        delivery = next(d for d in found if d.subscription_id == sub.id)
+        await repo.reschedule(conn, delivery.id, now)
+        rescheduled = await repo.get_delivery(conn, sub.id, delivery.id)
+        assert rescheduled is not None
+        return Reply(200, present_delivery(rescheduled))
 
     return await run(ctx, account.id, idem, effect)
 
@@ -185,8 +184,8 @@ async def get_event(ctx: Context, account: Account, event_id: str) -> dict[str, 
         event = await repo.get_event(conn, account.id, event_id)
         if event is None:
             raise NotFound(f"No event with id {event_id}.")
-        rows = list(await repo.deliveries_of_event(conn, event.seq))
-        attempts = list(await repo.attempts_of(conn, [r.id for r in rows])) if rows else []
+        found = await repo.deliveries_of_event(conn, event.seq)
+        attempts = await repo.attempts_of(conn, [d.id for d in found]) if found else []
     return {
         "id": event.id,
         "seq": event.seq,
@@ -195,7 +194,7 @@ async def get_event(ctx: Context, account: Account, event_id: str) -> dict[str, 
         "createdAt": timestamp(event.created_at),
         "payload": event.payload,
         "deliveries": [
-            present_delivery(r, [a for a in attempts if a.delivery_id == r.id]) for r in rows
+            present_delivery(d, [a for a in attempts if a.delivery_id == d.id]) for d in found
         ],
     }
 
@@ -213,10 +212,10 @@ async def stream(
     async with ctx.db.transaction(write=False) as conn:
         if after is None:
             return {"data": [], "cursor": await repo.event_count(conn, account.id)}
-        rows = await repo.events_from_position(conn, account.id, after, limit)
+        events = await repo.events_from_position(conn, account.id, after, limit)
     return {
-        "data": [{"seq": after + n, "event": r.payload} for n, r in enumerate(rows, 1)],
-        "cursor": after + len(rows),
+        "data": [{"seq": after + n, "event": e.payload} for n, e in enumerate(events, 1)],
+        "cursor": after + len(events),
     }
 
 
@@ -224,8 +223,8 @@ async def recent(ctx: Context, account: Account, limit: int = 20) -> dict[str, A
     """The account's latest events (oldest first) and the cursor to follow the stream from."""
     limit = _limit(limit)
     async with ctx.db.transaction(write=False) as conn:
-        rows = list(reversed(await history.recent_events(conn, account.id, limit)))
+        events = (await history.recent_events(conn, account.id, limit))[::-1]
         count = await repo.event_count(conn, account.id)
-    first = count - len(rows)  # positions in the account's own events, as ``stream`` counts
-    data = [{"seq": first + n, "event": r.payload} for n, r in enumerate(rows, 1)]
+    first = count - len(events)  # positions in the account's own events, as ``stream`` counts
+    data = [{"seq": first + n, "event": e.payload} for n, e in enumerate(events, 1)]
     return {"data": data, "cursor": count}

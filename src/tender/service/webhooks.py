@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row
-
 from tender.errors import Conflict, InvalidRequest, NotFound
 from tender.ids import new_id
 from tender.service import events
@@ -23,6 +21,7 @@ from tender.service.webhook_inputs import CreateWebhook, UpdateWebhook
 from tender.storage import deliveries as delivery_repo
 from tender.storage import webhooks as repo
 from tender.storage.db import Conn
+from tender.storage.records import WebhookSecret, WebhookSubscription
 from tender.webhooks.targets import AddressPolicy, check_registration
 
 ALL_EVENTS = frozenset(name for names in events.CATALOGUE.values() for name in names)
@@ -59,42 +58,42 @@ async def _check_url(ctx: Context, account: Account, url: str) -> str:
     return url
 
 
-def present_secret(row: Row) -> dict[str, Any]:
+def present_secret(secret: WebhookSecret) -> dict[str, Any]:
     return {
-        "id": row.id,
-        "value": row.value,
-        "createdAt": timestamp(row.created_at),
-        "lastUsedAt": timestamp(row.last_used_at),
-        "isActive": bool(row.is_active),
+        "id": secret.id,
+        "value": secret.value,
+        "createdAt": timestamp(secret.created_at),
+        "lastUsedAt": timestamp(secret.last_used_at),
+        "isActive": secret.is_active,
     }
 
 
-def present(row: Row, secret_rows: Sequence[Row]) -> dict[str, Any]:
+def present(sub: WebhookSubscription, secrets: Sequence[WebhookSecret]) -> dict[str, Any]:
     return {
-        "id": row.id,
-        "accountId": row.account_id,
-        "events": list(row.events),
-        "url": row.url,
-        "description": row.description,
-        "secrets": [present_secret(s) for s in secret_rows if s.subscription_id == row.id],
-        "createdAt": timestamp(row.created_at),
-        "updatedAt": timestamp(row.updated_at),
+        "id": sub.id,
+        "accountId": sub.account_id,
+        "events": list(sub.events),
+        "url": sub.url,
+        "description": sub.description,
+        "secrets": [present_secret(s) for s in secrets if s.subscription_id == sub.id],
+        "createdAt": timestamp(sub.created_at),
+        "updatedAt": timestamp(sub.updated_at),
     }
 
 
-async def _present_one(conn: Conn, account: Account, subscription_id: str) -> Any:
-    row = await repo.get_subscription(conn, account.id, subscription_id)
-    assert row is not None
-    return present(row, await repo.secrets_of(conn, [row.id]))
+async def _present_one(conn: Conn, account: Account, subscription_id: str) -> dict[str, Any]:
+    sub = await repo.get_subscription(conn, account.id, subscription_id)
+    assert sub is not None
+    return present(sub, await repo.secrets_of(conn, [sub.id]))
 
 
 async def _load(
     conn: Conn, account: Account, subscription_id: str, *, for_update: bool = True
-) -> Row:
-    row = await repo.get_subscription(conn, account.id, subscription_id, for_update=for_update)
-    if row is None:
+) -> WebhookSubscription:
+    sub = await repo.get_subscription(conn, account.id, subscription_id, for_update=for_update)
+    if sub is None:
         raise NotFound(f"No webhook subscription with id {subscription_id}.")
-    return row
+    return sub
 
 
 async def create(
@@ -132,14 +131,14 @@ async def create(
     return await run(ctx, account.id, idem, effect)
 
 
-async def list_all(ctx: Context, account: Account) -> list[Any]:
+async def list_all(ctx: Context, account: Account) -> list[dict[str, Any]]:
     async with ctx.db.transaction(write=False) as conn:
-        rows = await repo.list_subscriptions(conn, account.id)
-        secret_rows = await repo.secrets_of(conn, [r.id for r in rows]) if rows else []
-        return [present(row, secret_rows) for row in rows]
+        subs = await repo.list_subscriptions(conn, account.id)
+        secrets = await repo.secrets_of(conn, [sub.id for sub in subs]) if subs else []
+        return [present(sub, secrets) for sub in subs]
 
 
-async def get(ctx: Context, account: Account, subscription_id: str) -> Any:
+async def get(ctx: Context, account: Account, subscription_id: str) -> dict[str, Any]:
     async with ctx.db.transaction(write=False) as conn:
         await _load(conn, account, subscription_id, for_update=False)
         return await _present_one(conn, account, subscription_id)
@@ -188,11 +187,11 @@ async def delete(
 
 
 async def _secrets_body(conn: Conn, subscription_id: str) -> dict[str, Any]:
-    rows = await repo.secrets_of(conn, [subscription_id])
-    return {"id": subscription_id, "secrets": [present_secret(r) for r in rows]}
+    secrets = await repo.secrets_of(conn, [subscription_id])
+    return {"id": subscription_id, "secrets": [present_secret(s) for s in secrets]}
 
 
-async def list_secrets(ctx: Context, account: Account, subscription_id: str) -> Any:
+async def list_secrets(ctx: Context, account: Account, subscription_id: str) -> dict[str, Any]:
     async with ctx.db.transaction(write=False) as conn:
         await _load(conn, account, subscription_id, for_update=False)
         return await _secrets_body(conn, subscription_id)
@@ -221,10 +220,10 @@ async def add_secret(
     return await run(ctx, account.id, idem, effect)
 
 
-async def _load_secret(conn: Conn, subscription_id: str, secret_id: str) -> Row:
-    for row in await repo.secrets_of(conn, [subscription_id]):
-        if row.id == secret_id:
-            return row
+async def _load_secret(conn: Conn, subscription_id: str, secret_id: str) -> WebhookSecret:
+    for secret in await repo.secrets_of(conn, [subscription_id]):
+        if secret.id == secret_id:
+            return secret
     raise NotFound(f"No secret with id {secret_id} on webhook subscription {subscription_id}.")
 
 
@@ -280,9 +279,9 @@ async def set_paused(
     """Pause (deliveries wait, in order, as pending) or resume (they go out at once)."""
 
     async def effect(conn: Conn) -> Reply:
-        row = await _load(conn, account, subscription_id)
+        sub = await _load(conn, account, subscription_id)
         now = ctx.clock()
-        if paused != (row.paused_at is not None):
+        if paused != (sub.paused_at is not None):
             await repo.update_subscription(
                 conn, subscription_id, dict(paused_at=now if paused else None, updated_at=now)
             )
@@ -294,5 +293,5 @@ async def set_paused(
 async def paused_since(ctx: Context, account: Account) -> dict[str, datetime]:
     """When each paused live subscription of the account was paused."""
     async with ctx.db.transaction(write=False) as conn:
-        rows = await repo.list_subscriptions(conn, account.id)
-    return {row.id: row.paused_at for row in rows if row.paused_at is not None}
+        subs = await repo.list_subscriptions(conn, account.id)
+    return {sub.id: sub.paused_at for sub in subs if sub.paused_at is not None}

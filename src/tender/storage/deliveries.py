@@ -4,15 +4,23 @@ Claims use ``FOR UPDATE … SKIP LOCKED`` on PostgreSQL, so several dispatchers 
 rows without taking the same one; SQLite has one writer (``BEGIN IMMEDIATE``) and needs no more.
 A delivery whose earlier event for the same intent is still pending to the same subscription is
 never claimed, so each receiver sees an intent's events in the order they happened.
+Reads return ``storage.records`` values.
 """
 
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, exists, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, select, update
 
 from tender.storage.db import Conn
+from tender.storage.records import (
+    ClaimedDelivery,
+    Delivery,
+    DeliveryAttempt,
+    OutboxEvent,
+    record_of,
+)
 from tender.storage.tables import (
     accounts,
     outbox_events,
@@ -44,10 +52,10 @@ async def fanout_low_water(conn: Conn) -> int:
     return int((await conn.execute(query)).scalar() or 0)
 
 
-async def events_to_fan_out(conn: Conn, low_water: int, limit: int) -> Sequence[Row]:
+async def events_to_fan_out(conn: Conn, low_water: int, limit: int) -> list[OutboxEvent]:
     """Outbox events above the low-water mark not yet turned into deliveries, oldest first."""
     query = select(E).where(E.c.seq > low_water, _not_fanned_out()).order_by(E.c.seq).limit(limit)
-    return (await conn.execute(query)).all()
+    return [record_of(OutboxEvent, row) for row in await conn.execute(query)]
 
 
 async def advance_low_water(conn: Conn, low_water: int, settled: datetime) -> None:
@@ -123,7 +131,7 @@ async def claim_due(
     return ids
 
 
-async def claimed(conn: Conn, ids: Sequence[str]) -> Sequence[Row]:
+async def claimed(conn: Conn, ids: Sequence[str]) -> list[ClaimedDelivery]:
     """What the sender needs for each claimed delivery, in event order."""
     query = (
         select(
@@ -142,7 +150,7 @@ async def claimed(conn: Conn, ids: Sequence[str]) -> Sequence[Row]:
         .where(D.c.id.in_(list(ids)))
         .order_by(D.c.event_seq)
     )
-    return (await conn.execute(query)).all()
+    return [record_of(ClaimedDelivery, row) for row in await conn.execute(query)]
 
 
 async def record_attempt(conn: Conn, values: dict[str, Any]) -> None:
@@ -183,7 +191,7 @@ async def list_deliveries(
     status: str | None,
     limit: int,
     before_seq: int | None,
-) -> Sequence[Row]:
+) -> list[Delivery]:
     """Newest event first; ``before_seq`` continues to older ones."""
     query = (
         select(*_LOG_COLUMNS)
@@ -195,12 +203,12 @@ async def list_deliveries(
     if before_seq is not None:
         query = query.where(D.c.event_seq < before_seq)
     query = query.order_by(D.c.event_seq.desc()).limit(limit)
-    return (await conn.execute(query)).all()
+    return [record_of(Delivery, row) for row in await conn.execute(query)]
 
 
 async def get_delivery(
     conn: Conn, subscription_id: str, delivery_id: str, *, for_update: bool = False
-) -> Row | None:
+) -> Delivery | None:
     query = (
         select(*_LOG_COLUMNS)
         .join(E, E.c.seq == D.c.event_seq)
@@ -208,22 +216,23 @@ async def get_delivery(
     )
     if for_update:
         query = query.with_for_update(of=D)
-    return (await conn.execute(query)).first()
+    row = (await conn.execute(query)).first()
+    return record_of(Delivery, row) if row is not None else None
 
 
-async def deliveries_of_event(conn: Conn, seq: int) -> Sequence[Row]:
+async def deliveries_of_event(conn: Conn, seq: int) -> list[Delivery]:
     query = (
         select(*_LOG_COLUMNS)
         .join(E, E.c.seq == D.c.event_seq)
         .where(D.c.event_seq == seq)
         .order_by(D.c.created_at, D.c.id)
     )
-    return (await conn.execute(query)).all()
+    return [record_of(Delivery, row) for row in await conn.execute(query)]
 
 
-async def attempts_of(conn: Conn, delivery_ids: Sequence[str]) -> Sequence[Row]:
+async def attempts_of(conn: Conn, delivery_ids: Sequence[str]) -> list[DeliveryAttempt]:
     query = select(A).where(A.c.delivery_id.in_(list(delivery_ids))).order_by(A.c.number, A.c.id)
-    return (await conn.execute(query)).all()
+    return [record_of(DeliveryAttempt, row) for row in await conn.execute(query)]
 
 
 async def reschedule(conn: Conn, delivery_id: str, now: datetime) -> None:
@@ -235,14 +244,15 @@ async def reschedule(conn: Conn, delivery_id: str, now: datetime) -> None:
     )
 
 
-async def get_event(conn: Conn, account_id: str, event_id: str) -> Row | None:
+async def get_event(conn: Conn, account_id: str, event_id: str) -> OutboxEvent | None:
     query = select(E).where(E.c.id == event_id, E.c.account_id == account_id)
-    return (await conn.execute(query)).first()
+    row = (await conn.execute(query)).first()
+    return record_of(OutboxEvent, row) if row is not None else None
 
 
 async def events_from_position(
     conn: Conn, account_id: str, position: int, limit: int
-) -> Sequence[Row]:
+) -> list[OutboxEvent]:
     """The account's events after its first ``position`` ones, oldest first. Positions count
     the account's own events only, so a cursor says nothing about other accounts' volume."""
     query = (
@@ -252,7 +262,7 @@ async def events_from_position(
         .offset(position)
         .limit(limit)
     )
-    return (await conn.execute(query)).all()
+    return [record_of(OutboxEvent, row) for row in await conn.execute(query)]
 
 
 async def event_count(conn: Conn, account_id: str) -> int:

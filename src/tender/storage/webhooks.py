@@ -1,12 +1,14 @@
-"""Webhook subscriptions and their signing secrets."""
+"""Webhook subscriptions and their signing secrets. Reads return ``storage.records``
+values."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from tender.storage.db import Conn
+from tender.storage.records import WebhookSecret, WebhookSubscription, record_of
 from tender.storage.tables import webhook_secrets, webhook_subscriptions
 
 S = webhook_subscriptions
@@ -19,36 +21,40 @@ async def insert_subscription(conn: Conn, values: dict[str, Any]) -> None:
 
 async def get_subscription(
     conn: Conn, account_id: str, subscription_id: str, *, for_update: bool = False
-) -> Row | None:
+) -> WebhookSubscription | None:
     """A live subscription of ``account_id`` (deleted ones and other accounts' are None)."""
     query = select(S).where(
         S.c.id == subscription_id, S.c.account_id == account_id, S.c.deleted_at.is_(None)
     )
     if for_update:
         query = query.with_for_update()
-    return (await conn.execute(query)).first()
+    row = (await conn.execute(query)).first()
+    return WebhookSubscription.of(row) if row is not None else None
 
 
 async def get_subscription_any_state(
     conn: Conn, account_id: str, subscription_id: str
-) -> Row | None:
+) -> WebhookSubscription | None:
     """Also deleted ones: their delivery log stays readable."""
     query = select(S).where(S.c.id == subscription_id, S.c.account_id == account_id)
-    return (await conn.execute(query)).first()
+    row = (await conn.execute(query)).first()
+    return WebhookSubscription.of(row) if row is not None else None
 
 
-async def list_subscriptions(conn: Conn, account_id: str) -> Sequence[Row]:
+async def list_subscriptions(conn: Conn, account_id: str) -> list[WebhookSubscription]:
     query = (
         select(S)
         .where(S.c.account_id == account_id, S.c.deleted_at.is_(None))
         .order_by(S.c.created_at, S.c.id)
     )
-    return (await conn.execute(query)).all()
+    return [WebhookSubscription.of(row) for row in await conn.execute(query)]
 
 
-async def live_subscriptions_for(conn: Conn, account_ids: Sequence[str]) -> Sequence[Row]:
+async def live_subscriptions_for(
+    conn: Conn, account_ids: Iterable[str]
+) -> list[WebhookSubscription]:
     query = select(S).where(S.c.account_id.in_(list(account_ids)), S.c.deleted_at.is_(None))
-    return (await conn.execute(query)).all()
+    return [WebhookSubscription.of(row) for row in await conn.execute(query)]
 
 
 async def update_subscription(conn: Conn, subscription_id: str, values: dict[str, Any]) -> None:
@@ -71,13 +77,14 @@ async def insert_secret(
     )
 
 
-async def secrets_of(conn: Conn, subscription_ids: Sequence[str]) -> Sequence[Row]:
+async def secrets_of(conn: Conn, subscription_ids: Sequence[str]) -> list[WebhookSecret]:
+    """Oldest first."""
     query = (
         select(K)
         .where(K.c.subscription_id.in_(list(subscription_ids)))
         .order_by(K.c.created_at, K.c.id)
     )
-    return (await conn.execute(query)).all()
+    return [record_of(WebhookSecret, row) for row in await conn.execute(query)]
 
 
 async def activate_secret(conn: Conn, subscription_id: str, secret_id: str) -> None:
@@ -94,9 +101,10 @@ async def delete_secret(conn: Conn, secret_id: str) -> None:
     await conn.execute(delete(K).where(K.c.id == secret_id))
 
 
-async def active_secret(conn: Conn, subscription_id: str) -> Row | None:
+async def active_secret(conn: Conn, subscription_id: str) -> WebhookSecret | None:
     query = select(K).where(K.c.subscription_id == subscription_id, K.c.is_active.is_(True))
-    return (await conn.execute(query)).first()
+    row = (await conn.execute(query)).first()
+    return record_of(WebhookSecret, row) if row is not None else None
 
 
 async def mark_secret_used(conn: Conn, secret_id: str, now: datetime) -> None:
