@@ -6,6 +6,7 @@ here walks the account's payments."""
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from tender.domain.status import AttemptState
 from tender.service.accounts import Account
 from tender.service.context import Context
 from tender.storage import overview as repo
@@ -55,30 +56,30 @@ async def overview(ctx: Context, account: Account, currency: str | None = None) 
         refunds = await repo.refunds_per_day(conn, account.id, start, end)
     seen = {r.currency for r in attempts} | {r.currency for r in refunds}
     currencies = list(account.currencies) + sorted(seen - set(account.currencies))
-    if currency not in currencies:
+    if currency is None or currency not in currencies:
         volumes: dict[str, int] = {}
-        for r in attempts:
-            if r.state == "succeeded":
-                volumes[r.currency] = volumes.get(r.currency, 0) + int(r.amount)
+        for a in attempts:
+            if a.state == AttemptState.SUCCEEDED:
+                volumes[a.currency] = volumes.get(a.currency, 0) + a.amount
         currency = max(volumes, key=lambda c: volumes[c]) if volumes else currencies[0]
     days = {first + timedelta(days=i): Day(first + timedelta(days=i)) for i in range(DAYS)}
     result = Overview(currency, currencies, first, today, list(days.values()))
     reasons: dict[str, int] = {}
-    for r in attempts:
-        if r.state == "succeeded":
-            result.approved += int(r.count)
+    for a in attempts:
+        if a.state == AttemptState.SUCCEEDED:
+            result.approved += a.count
         else:
-            result.declined += int(r.count)
-            reasons[r.message] = reasons.get(r.message, 0) + int(r.count)
-        day = days.get(repo.as_date(r.day))
-        if r.state == "succeeded" and r.currency == currency and day is not None:
-            day.payments += int(r.count)
-            day.volume += int(r.amount)
+            result.declined += a.count
+            reasons[a.message] = reasons.get(a.message, 0) + a.count
+        day = days.get(a.day)
+        if a.state == AttemptState.SUCCEEDED and a.currency == currency and day is not None:
+            day.payments += a.count
+            day.volume += a.amount
     for r in refunds:
-        day = days.get(repo.as_date(r.day))
+        day = days.get(r.day)
         if r.currency == currency and day is not None:
-            day.refunds += int(r.count)
-            day.refunded += int(r.amount)
+            day.refunds += r.count
+            day.refunded += r.amount
     for d in result.days:
         result.payments += d.payments
         result.volume += d.volume

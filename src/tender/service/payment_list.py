@@ -10,10 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Row
-
 from tender.domain.ledger import Ledger
 from tender.domain.money import CURRENCY_EXPONENTS
+from tender.domain.records import Intent
 from tender.domain.status import Status
 from tender.errors import InvalidRequest
 from tender.service import ledger
@@ -123,28 +122,28 @@ def criteria(account: Account, filters: Filters) -> Criteria:
     )
 
 
-def _payment(row: Row, book: Ledger | None) -> Payment:
+def _payment(intent: Intent, book: Ledger | None) -> Payment:
     attempt = book.decisive_attempt if book else None
-    customer = row.details.get("customer") or {}
+    customer = intent.details.get("customer") or {}
     return Payment(
-        id=row.id,
-        created_at=row.created_at,
-        status=row.status,
-        capture_mode=row.capture_mode,
-        currency=row.currency,
-        amount=row.amount + row.tips_amount + row.service_charge_amount + row.cashback_amount,
+        id=intent.id,
+        created_at=intent.created_at,
+        status=intent.status.value,
+        capture_mode=intent.capture_mode.value,
+        currency=intent.currency,
+        amount=intent.total_amount,
         captured=book.captured if book else 0,
         refunded=book.refunded if book else 0,
-        reference=row.reference,
+        reference=intent.reference,
         email=customer.get("emailAddress"),
         card_brand=attempt.card_brand if attempt else None,
         card_last4=attempt.card_last4 if attempt else None,
     )
 
 
-async def _payments(conn: Conn, rows: list[Row]) -> list[Payment]:
-    books = await ledger.load_ledgers(conn, [row.id for row in rows])
-    return [_payment(row, books.get(row.id)) for row in rows]
+async def _payments(conn: Conn, intents: list[Intent]) -> list[Payment]:
+    books = await ledger.load_ledgers(conn, [intent.id for intent in intents])
+    return [_payment(intent, books.get(intent.id)) for intent in intents]
 
 
 async def list_page(
@@ -160,20 +159,20 @@ async def list_page(
     older_than = decode_cursor(after, "After") if after else None
     newer_than = decode_cursor(before, "Before") if before else None
     async with ctx.db.transaction(write=False) as conn:
-        rows = await repo.page(
+        intents = await repo.page(
             conn, account.id, found, limit=limit, after=older_than, before=newer_than
         )
-        more = len(rows) > limit
-        rows = rows[:limit]
+        more = len(intents) > limit
+        intents = intents[:limit]
         if newer_than:
-            rows.reverse()
-        payments = await _payments(conn, rows)
-    if not rows:
+            intents.reverse()
+        payments = await _payments(conn, intents)
+    if not intents:
         return PaymentPage()
     return PaymentPage(
         payments=payments,
-        newer=encode_cursor(rows[0]) if (more if newer_than else older_than) else None,
-        older=encode_cursor(rows[-1]) if (True if newer_than else more) else None,
+        newer=encode_cursor(intents[0]) if (more if newer_than else older_than) else None,
+        older=encode_cursor(intents[-1]) if (True if newer_than else more) else None,
     )
 
 
@@ -210,9 +209,9 @@ async def export_csv(ctx: Context, account: Account, filters: Filters) -> AsyncI
     after: tuple[datetime, str] | None = None
     while True:
         async with ctx.db.transaction(write=False) as conn:
-            rows = await repo.page(conn, account.id, found, limit=EXPORT_BATCH, after=after)
-            rows = rows[:EXPORT_BATCH]
-            payments = await _payments(conn, rows)
+            intents = await repo.page(conn, account.id, found, limit=EXPORT_BATCH, after=after)
+            intents = intents[:EXPORT_BATCH]
+            payments = await _payments(conn, intents)
         for p in payments:
             yield _csv_line(
                 [
@@ -230,6 +229,6 @@ async def export_csv(ctx: Context, account: Account, filters: Filters) -> AsyncI
                     p.card_last4 or "",
                 ]
             )
-        if len(rows) < EXPORT_BATCH:
+        if len(intents) < EXPORT_BATCH:
             return
-        after = (rows[-1].created_at, rows[-1].id)
+        after = (intents[-1].created_at, intents[-1].id)

@@ -10,8 +10,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row
-
+from tender.domain.records import Intent
 from tender.errors import InvalidRequest
 from tender.service.accounts import Account
 from tender.service.context import Context
@@ -20,9 +19,9 @@ from tender.service.presenter import present_many
 from tender.storage import intents as repo
 
 
-def encode_cursor(row: Row) -> str:
+def encode_cursor(intent: Intent) -> str:
     """Base64 of a JSON string, as Dojo's cursors are; ours carry the id to break ties."""
-    text = json.dumps(f"{row.created_at.isoformat()} {row.id}")
+    text = json.dumps(f"{intent.created_at.isoformat()} {intent.id}")
     return base64.b64encode(text.encode()).decode()
 
 
@@ -47,7 +46,7 @@ async def search(ctx: Context, account: Account, body: SearchPaymentIntents) -> 
     if body.start_date and body.end_date and body.start_date > body.end_date:
         raise InvalidRequest.field("StartDate", "StartDate must not be later than EndDate.")
     async with ctx.db.transaction(write=False) as conn:
-        rows = await repo.search_intents(
+        intents = await repo.search_intents(
             conn,
             account.id,
             statuses=[s.value for s in body.statuses or []],
@@ -57,18 +56,18 @@ async def search(ctx: Context, account: Account, body: SearchPaymentIntents) -> 
             after=after,
             before=before,
         )
-        more = len(rows) > cursor.limit
-        rows = rows[: cursor.limit]
+        more = len(intents) > cursor.limit
+        intents = intents[: cursor.limit]
         if before:
-            rows.reverse()  # fetched oldest-first towards newer intents
-        data = await present_many(ctx, conn, rows)
-    if not rows:
+            intents.reverse()  # fetched oldest-first towards newer intents
+        data = await present_many(ctx, conn, intents)
+    if not intents:
         return {"data": [], "before": None, "after": None}
     # A page has a neighbour in the direction it came from whenever a cursor brought us here.
     newer = more if before else after is not None
     older = True if before else more
     return {
         "data": data,
-        "before": encode_cursor(rows[0]) if newer else None,
-        "after": encode_cursor(rows[-1]) if older else None,
+        "before": encode_cursor(intents[0]) if newer else None,
+        "after": encode_cursor(intents[-1]) if older else None,
     }

@@ -3,13 +3,14 @@ addresses, metadata) and one timeline, in time order, of everything that happene
 creation, each attempt and its 3-D Secure step, captures, refunds, reversals, cancellation,
 and every webhook event about it with each delivery attempt."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row
-
 from tender.domain.money import format_amount
+from tender.domain.records import Attempt, Capture, Movement, Refund, Reversal
+from tender.domain.status import AttemptState, MovementStatus
 from tender.errors import NotFound
 from tender.service.accounts import Account
 from tender.service.context import Context
@@ -17,13 +18,14 @@ from tender.service.intents import check_id
 from tender.service.presenter import present
 from tender.storage import history
 from tender.storage import intents as intents_repo
+from tender.storage.records import AttemptedDelivery, OutboxEvent
 
 _OUTCOMES = {
-    "succeeded": ("Payment authorized", "success"),
-    "declined": ("Payment declined", "failure"),
-    "referred": ("Payment referred by the issuer", "failure"),
-    "failed": ("Payment failed at the acquirer", "failure"),
-    "abandoned": ("Challenge abandoned (secret refreshed)", "neutral"),
+    AttemptState.SUCCEEDED: ("Payment authorized", "success"),
+    AttemptState.DECLINED: ("Payment declined", "failure"),
+    AttemptState.REFERRED: ("Payment referred by the issuer", "failure"),
+    AttemptState.FAILED: ("Payment failed at the acquirer", "failure"),
+    AttemptState.ABANDONED: ("Challenge abandoned (secret refreshed)", "neutral"),
 }
 
 
@@ -42,13 +44,13 @@ class PaymentView:
     timeline: list[Entry]
 
 
-def _card(attempt: Row) -> str:
+def _card(attempt: Attempt) -> str:
     if attempt.card_masked:
         return f"{attempt.card_brand or 'Card'} {attempt.card_masked}"
     return attempt.method
 
 
-def _attempt_entries(attempt: Row, currency: str) -> list[Entry]:
+def _attempt_entries(attempt: Attempt, currency: str) -> list[Entry]:
     amount = format_amount(attempt.amount, currency)
     how = "wallet" if attempt.method != "Card" else "card"
     entries = [
@@ -69,10 +71,10 @@ def _attempt_entries(attempt: Row, currency: str) -> list[Entry]:
         title, tone = _OUTCOMES[attempt.state]
         code = f" · auth code {attempt.auth_code}" if attempt.auth_code else ""
         detail = attempt.message + code
-        if attempt.three_ds == "challenge" and attempt.state != "abandoned":
+        if attempt.three_ds == "challenge" and attempt.state is not AttemptState.ABANDONED:
             title = "Challenge answered · " + title
         entries.append(Entry(attempt.completed_at, "attempt", title, detail, tone))
-    elif attempt.state == "challenged":
+    elif attempt.state is AttemptState.CHALLENGED:
         entries.append(
             Entry(attempt.created_at, "threeds", "Waiting for the cardholder",
                   "The challenge has not been answered yet.", "pending")
@@ -81,24 +83,26 @@ def _attempt_entries(attempt: Row, currency: str) -> list[Entry]:
 
 
 _UNSETTLED = {
-    "Pending": ("waiting for the acquirer", "pending"),
-    "Declined": ("declined", "failure"),
-    "Failed": ("failed at the acquirer", "failure"),
+    MovementStatus.PENDING: ("waiting for the acquirer", "pending"),
+    MovementStatus.DECLINED: ("declined", "failure"),
+    MovementStatus.FAILED: ("failed at the acquirer", "failure"),
 }
 
 
 def _movement_entry(
-    row: Any, kind: str, done: str, amount: str, detail: str, ok_tone: str
+    movement: Movement, kind: str, done: str, amount: str, detail: str, ok_tone: str
 ) -> Entry:
     """A capture, refund or reversal: done, or still pending, declined or failed."""
-    if row.status == "Successful":
-        return Entry(row.created_at, kind, f"{amount} {done}", detail, ok_tone)
-    what, tone = _UNSETTLED.get(row.status, (row.status.lower(), "failure"))
+    if movement.status is MovementStatus.SUCCESSFUL:
+        return Entry(movement.created_at, kind, f"{amount} {done}", detail, ok_tone)
+    what, tone = _UNSETTLED[movement.status]
     title = f"{kind.capitalize()} of {amount} {what}"
-    return Entry(row.created_at, kind, title, row.message or detail, tone)
+    return Entry(movement.created_at, kind, title, movement.message or detail, tone)
 
 
-def _movement_entries(caps: Any, refs: Any, revs: Any, currency: str) -> list[Entry]:
+def _movement_entries(
+    caps: Sequence[Capture], refs: Sequence[Refund], revs: Sequence[Reversal], currency: str
+) -> list[Entry]:
     out = []
     for c in caps:
         amount = format_amount(c.amount + c.tips_amount, currency)
@@ -118,18 +122,20 @@ def _movement_entries(caps: Any, refs: Any, revs: Any, currency: str) -> list[En
     return out
 
 
-def _webhook_entries(events: Any, deliveries: Any) -> list[Entry]:
-    by_seq: dict[int, list[Row]] = {}
+def _webhook_entries(
+    events: Sequence[OutboxEvent], deliveries: Sequence[AttemptedDelivery]
+) -> list[Entry]:
+    by_seq: dict[int, list[AttemptedDelivery]] = {}
     for d in deliveries:
         by_seq.setdefault(d.event_seq, []).append(d)
     out = []
     for event in events:
-        rows = by_seq.get(event.seq, [])
-        subscribers = len({d.delivery_id for d in rows})
-        detail = f"{event.id} · sent to {subscribers} subscription(s)" if rows else event.id
+        sent = by_seq.get(event.seq, [])
+        subscribers = len({d.delivery_id for d in sent})
+        detail = f"{event.id} · sent to {subscribers} subscription(s)" if sent else event.id
         out.append(Entry(event.created_at, "webhook", f"Event {event.event}", detail, "neutral"))
-        for d in rows:
-            if d.number is None:
+        for d in sent:
+            if d.started_at is None:  # not attempted yet
                 out.append(
                     Entry(d.delivery_created_at, "webhook", f"Delivery to {d.url} queued",
                           f"Status: {d.delivery_status}", "pending")
@@ -150,23 +156,23 @@ async def payment(ctx: Context, account: Account, intent_id: str) -> PaymentView
     """NotFound for unknown ids and other accounts' intents alike."""
     check_id(intent_id)
     async with ctx.db.transaction(write=False) as conn:
-        row = await intents_repo.get_intent(conn, account.id, intent_id)
-        if row is None:
+        found = await intents_repo.get_intent(conn, account.id, intent_id)
+        if found is None:
             raise NotFound(f"No payment intent with id {intent_id}.")
-        intent = await present(ctx, conn, row)
-        attempts = await history.attempts(conn, row.id)
-        caps, refs, revs = await history.movements(conn, row.id)
-        statuses = await history.status_events(conn, row.id)
-        events = await history.webhook_events(conn, row.id)
+        intent = await present(ctx, conn, found)
+        attempts = await history.attempts(conn, found.id)
+        caps, refs, revs = await history.movements(conn, found.id)
+        statuses = await intents_repo.list_payment_events(conn, [found.id])
+        events = await history.webhook_events(conn, found.id)
         deliveries = await history.delivery_attempts(conn, [e.seq for e in events])
     entries = [
-        Entry(row.created_at, "created", "Payment intent created",
-              f"{format_amount(intent['totalAmount']['value'], row.currency)} · "
-              f"{row.capture_mode} capture", "neutral")
+        Entry(found.created_at, "created", "Payment intent created",
+              f"{format_amount(intent['totalAmount']['value'], found.currency)} · "
+              f"{found.capture_mode} capture", "neutral")
     ]  # fmt: skip
     for attempt in attempts:
-        entries += _attempt_entries(attempt, row.currency)
-    entries += _movement_entries(caps, refs, revs, row.currency)
+        entries += _attempt_entries(attempt, found.currency)
+    entries += _movement_entries(caps, refs, revs, found.currency)
     for s in statuses:
         if s.event_type == "Canceled":
             entries.append(Entry(s.created_at, "status", "Payment intent canceled", "", "neutral"))

@@ -3,61 +3,59 @@ money movements, status events, and the webhook events about it with their deliv
 every delivery attempt. Read-only; the caller has already checked the intent's account."""
 
 from collections.abc import Sequence
+from typing import TypeVar
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 
+from tender.domain.records import Attempt, Capture, Movement, Refund, Reversal
+from tender.domain.status import MovementKind
+from tender.storage.attempts import attempt_of
 from tender.storage.db import Conn
+from tender.storage.movements import list_movements
+from tender.storage.records import AttemptedDelivery, OutboxEvent, record_of
 from tender.storage.tables import (
-    captures,
     outbox_events,
     payment_attempts,
-    payment_events,
-    refunds,
-    reversals,
     webhook_attempts,
     webhook_deliveries,
     webhook_subscriptions,
 )
 
-
-async def _all(conn: Conn, query: object) -> Sequence[Row]:
-    return (await conn.execute(query)).all()  # type: ignore[call-overload]
+M = TypeVar("M", Capture, Refund, Reversal)
 
 
-async def attempts(conn: Conn, intent_id: str) -> Sequence[Row]:
+async def attempts(conn: Conn, intent_id: str) -> list[Attempt]:
+    """Every attempt, challenged ones too, oldest first."""
     A = payment_attempts
     query = select(A).where(A.c.intent_id == intent_id).order_by(A.c.created_at, A.c.id)
-    return await _all(conn, query)
+    return [attempt_of(row) for row in await conn.execute(query)]
+
+
+def _oldest_first(kind: type[M], found: Sequence[Movement]) -> list[M]:
+    return sorted((m for m in found if isinstance(m, kind)), key=lambda m: (m.created_at, m.id))
 
 
 async def movements(
     conn: Conn, intent_id: str
-) -> tuple[Sequence[Row], Sequence[Row], Sequence[Row]]:
+) -> tuple[list[Capture], list[Refund], list[Reversal]]:
     """The intent's captures, refunds and reversals (every status), oldest first."""
-    found = []
-    for table in (captures, refunds, reversals):
-        query = (
-            select(table)
-            .where(table.c.intent_id == intent_id)
-            .order_by(table.c.created_at, table.c.id)
-        )
-        found.append(await _all(conn, query))
-    return found[0], found[1], found[2]
+    ids = [intent_id]
+    return (
+        _oldest_first(Capture, await list_movements(conn, MovementKind.CAPTURE, ids)),
+        _oldest_first(Refund, await list_movements(conn, MovementKind.REFUND, ids)),
+        _oldest_first(Reversal, await list_movements(conn, MovementKind.REVERSAL, ids)),
+    )
 
 
-async def status_events(conn: Conn, intent_id: str) -> Sequence[Row]:
-    E = payment_events
-    return await _all(conn, select(E).where(E.c.intent_id == intent_id).order_by(E.c.id))
-
-
-async def webhook_events(conn: Conn, intent_id: str) -> Sequence[Row]:
+async def webhook_events(conn: Conn, intent_id: str) -> list[OutboxEvent]:
     E = outbox_events
-    return await _all(conn, select(E).where(E.c.intent_id == intent_id).order_by(E.c.seq))
+    query = select(E).where(E.c.intent_id == intent_id).order_by(E.c.seq)
+    return [record_of(OutboxEvent, row) for row in await conn.execute(query)]
 
 
-async def delivery_attempts(conn: Conn, event_seqs: Sequence[int]) -> Sequence[Row]:
-    """Each delivery of these events with its subscription's URL and every HTTP attempt (one row
-    per attempt; a delivery not yet attempted comes once, with null attempt columns)."""
+async def delivery_attempts(conn: Conn, event_seqs: Sequence[int]) -> list[AttemptedDelivery]:
+    """Each delivery of these events with its subscription's URL and every HTTP attempt (one
+    per attempt; a delivery not yet attempted comes once, with no attempt number)."""
     if not event_seqs:
         return []
     D, W, S = webhook_deliveries, webhook_attempts, webhook_subscriptions
@@ -80,11 +78,11 @@ async def delivery_attempts(conn: Conn, event_seqs: Sequence[int]) -> Sequence[R
         .where(D.c.event_seq.in_(list(event_seqs)))
         .order_by(D.c.event_seq, D.c.id, W.c.number)
     )
-    return await _all(conn, query)
+    return [record_of(AttemptedDelivery, row) for row in await conn.execute(query)]
 
 
-async def recent_events(conn: Conn, account_id: str, limit: int) -> Sequence[Row]:
+async def recent_events(conn: Conn, account_id: str, limit: int) -> list[OutboxEvent]:
     """The account's latest outbox events, newest first (the live stream's first screen)."""
     E = outbox_events
     query = select(E).where(E.c.account_id == account_id).order_by(E.c.seq.desc()).limit(limit)
-    return await _all(conn, query)
+    return [record_of(OutboxEvent, row) for row in await conn.execute(query)]

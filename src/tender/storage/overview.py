@@ -8,11 +8,11 @@ never a scan of every row.
 * refunds per UTC day: the ``created_at`` index of ``refunds``, joined to intents by primary key.
 """
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 
 from tender.storage.db import Conn
 from tender.storage.tables import payment_attempts, payment_intents, refunds
@@ -23,6 +23,28 @@ R = refunds
 # Longest an intent stays payable (``intents.MAX_EXPIRY``): bounds the intents scanned.
 PAYABLE_FOR = timedelta(days=90)
 FINISHED = ("succeeded", "declined", "referred", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptTally:
+    """The attempts finished on one UTC day in one currency with one state and message."""
+
+    day: date
+    currency: str
+    state: str
+    message: str
+    count: int
+    amount: int  # minor units
+
+
+@dataclass(frozen=True, slots=True)
+class RefundTally:
+    """The successful refunds made on one UTC day in one currency."""
+
+    day: date
+    currency: str
+    count: int
+    amount: int  # minor units
 
 
 def utc_day(column: Any, dialect: str) -> Any:
@@ -57,9 +79,9 @@ def _attempts(account_id: str, start: datetime, end: datetime) -> Any:
 
 async def attempts_per_day(
     conn: Conn, account_id: str, start: datetime, end: datetime
-) -> Sequence[Row]:
-    """(day, currency, state, message, count, amount) of the attempts finished in
-    [start, end): one pass gives the volume, the approval rate and the decline reasons."""
+) -> list[AttemptTally]:
+    """The attempts finished in [start, end), counted and summed per day, currency, state and
+    message: one pass gives the volume, the approval rate and the decline reasons."""
     day = utc_day(A.c.completed_at, conn.dialect.name)
     query = (
         _attempts(account_id, start, end)
@@ -73,13 +95,20 @@ async def attempts_per_day(
         )
         .group_by(day, T.c.currency, A.c.state, A.c.message)
     )
-    return (await conn.execute(query)).all()
+    # ``_mapping["count"]``: to a type checker, ``r.count`` is the tuple method of that name.
+    return [
+        AttemptTally(
+            as_date(r.day), r.currency, r.state, r.message, int(r._mapping["count"]), int(r.amount)
+        )
+        for r in await conn.execute(query)
+    ]
 
 
 async def refunds_per_day(
     conn: Conn, account_id: str, start: datetime, end: datetime
-) -> Sequence[Row]:
-    """(day, currency, count, amount) of the successful refunds made in [start, end)."""
+) -> list[RefundTally]:
+    """The successful refunds made in [start, end), counted and summed per day and
+    currency."""
     day = utc_day(R.c.created_at, conn.dialect.name)
     query = (
         select(
@@ -98,4 +127,7 @@ async def refunds_per_day(
         )
         .group_by(day, T.c.currency)
     )
-    return (await conn.execute(query)).all()
+    return [
+        RefundTally(as_date(r.day), r.currency, int(r._mapping["count"]), int(r.amount))
+        for r in await conn.execute(query)
+    ]

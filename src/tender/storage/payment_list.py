@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, exists, false, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 
+from tender.domain.records import Intent
 from tender.storage.db import Conn
+from tender.storage.intents import intent_of
 from tender.storage.tables import payment_attempts, payment_intents
 
 T = payment_intents
@@ -89,8 +91,8 @@ async def page(
     limit: int,
     after: tuple[datetime, str] | None = None,
     before: tuple[datetime, str] | None = None,
-) -> list[Row]:
-    """Up to ``limit + 1`` rows newest first (``before``: fetched oldest first towards newer
+) -> list[Intent]:
+    """Up to ``limit + 1`` intents newest first (``before``: fetched oldest first towards newer
     ones; the caller trims and reverses, as ``intents.search_intents`` does)."""
     query = _filtered(account_id, criteria)
     if after:
@@ -102,4 +104,4 @@ async def page(
         query = query.order_by(T.c.created_at.asc(), T.c.id.asc())
     else:
         query = query.order_by(T.c.created_at.desc(), T.c.id.desc())
-    return list((await conn.execute(query.limit(limit + 1))).all())
+    return [intent_of(row) for row in await conn.execute(query.limit(limit + 1))]
