@@ -30,6 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test-sqlite: $(STAMP) browser
 	TENDER_TEST_DATABASE=sqlite $(BIN)/pytest $(PYTEST_ARGS)

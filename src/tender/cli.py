@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypedDict, TypeVar
 
 import typer
 from rich.console import Console
@@ -37,6 +37,13 @@ app.command()(listen)
 cli_client.register(app)  # intents, pay, trigger: over HTTP through the SDK
 err = Console(stderr=True)
 T = TypeVar("T")
+
+
+class Listen(TypedDict, total=False):
+    """``serve``'s options that override ``TENDER_HOST`` and ``TENDER_PORT`` when given."""
+
+    host: str
+    port: int
 
 
 def run_with_context(settings: Settings, fn: Callable[[Context], Awaitable[T]]) -> T:
@@ -89,7 +96,11 @@ def serve(
     from tender.api.app import create_app
     from tender.service.ratelimit import Rules
 
-    overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    overrides = Listen()
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
     settings = Settings(**overrides, run_workers=jobs and workers == 1)
     try:
         Rules.of(settings)

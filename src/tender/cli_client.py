@@ -256,7 +256,10 @@ def pay(
         raise typer.Exit(1)
 
 
-def _steps(event: str) -> list[tuple[str, Callable[[Tender, dict[str, Any]], None]]]:
+Step = Callable[[Tender, dict[str, Any]], None]
+
+
+def _steps(event: str) -> list[tuple[str, Step]]:
     def create(tender: Tender, state: dict[str, Any]) -> None:
         state["intent"] = tender.payment_intents.create(
             amount={"value": state["amount"], "currencyCode": state["currency"]},
@@ -273,7 +276,7 @@ def _steps(event: str) -> list[tuple[str, Callable[[Tender, dict[str, Any]], Non
     def receipt(tender: Tender, state: dict[str, Any]) -> None:
         tender.payment_intents.send_receipt(state["intent"].id, emails=[state["email"]])
 
-    steps = [("creating a payment intent", create)]
+    steps: list[tuple[str, Step]] = [("creating a payment intent", create)]
     if event in PAID_TRIGGERS:
         steps.append(("paying it with a test card", pay_it))
     if event == "payment_intent.send-receipt":

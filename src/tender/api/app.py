@@ -78,7 +78,7 @@ def create_app(
         except BaseException:
             await db.dispose()
             raise
-        tasks = [
+        tasks: list[asyncio.Task[None]] = [
             asyncio.create_task(job(ctx), name=name)
             for name, job in (background_jobs() if run_jobs else [])
         ]
@@ -117,6 +117,7 @@ def create_app(
     dashboard.install(app)
     if settings.demo:
         app.include_router(demo_shop.router)
+    # FastAPI's documented way to customise the schema; mypy refuses assigning to a method.
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -22,7 +22,8 @@ _api_key = APIKeyHeader(
 
 
 async def get_context(request: Request) -> Context:
-    return request.app.state.ctx
+    ctx: Context = request.app.state.ctx  # set by the application's lifespan
+    return ctx
 
 
 Ctx = Annotated[Context, Depends(get_context)]

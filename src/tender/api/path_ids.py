@@ -17,9 +17,6 @@ TOKEN_PATTERN = r"[A-Za-z0-9_=-]{1,512}"
 
 
 class _Pattern(Convertor[str]):
-    def __init__(self, regex: str) -> None:
-        self.regex = regex
-
     def convert(self, value: str) -> str:
         return value
 
@@ -27,8 +24,16 @@ class _Pattern(Convertor[str]):
         return value
 
 
-register_url_convertor("id", _Pattern(ID_PATTERN))
-register_url_convertor("token", _Pattern(TOKEN_PATTERN))
+class _Id(_Pattern):
+    regex = ID_PATTERN
+
+
+class _Token(_Pattern):
+    regex = TOKEN_PATTERN
+
+
+register_url_convertor("id", _Id())
+register_url_convertor("token", _Token())
 
 PathId = Annotated[str, Path(pattern=f"^{ID_PATTERN}$", description="An id such as pi_sandbox_…")]
 PathToken = Annotated[

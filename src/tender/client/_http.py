@@ -62,7 +62,7 @@ def retry_delay(attempt: int, initial: float, response: httpx.Response | None = 
         after = response.headers.get("retry-after", "")
         if after.replace(".", "", 1).isdigit():
             return min(float(after), MAX_RETRY_DELAY)
-    return min(initial * 2**attempt * random.uniform(0.75, 1.25), MAX_RETRY_DELAY)
+    return min(initial * 2.0**attempt * random.uniform(0.75, 1.25), MAX_RETRY_DELAY)
 
 
 def _retryable(response: httpx.Response) -> bool:

@@ -82,7 +82,8 @@ def _drive_sync(flow: Step, send: Callable[[Call], Any]) -> TransactionResult:
         while True:
             call = flow.send(send(call))
     except StopIteration as done:
-        return done.value
+        result: TransactionResult = done.value
+        return result
 
 
 class TestHelpers:
@@ -130,4 +131,5 @@ class AsyncTestHelpers:
             while True:
                 call = flow.send(await self._http.send(call))
         except StopIteration as done:
-            return done.value
+            result: TransactionResult = done.value
+            return result

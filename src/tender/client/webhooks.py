@@ -50,7 +50,9 @@ def get_op(subscription_id: str) -> Op[WebhookSubscription]:
     return Op(Call("GET", _path(subscription_id)), _subscription)
 
 
-def update_op(subscription_id: str, fields: dict[str, Any], key: str | None) -> Op[Any]:
+def update_op(
+    subscription_id: str, fields: dict[str, Any], key: str | None
+) -> Op[WebhookSubscription]:
     call = Call("PATCH", _path(subscription_id), json=body(**fields), idempotency_key=key)
     return Op(call, _subscription)
 

@@ -23,19 +23,21 @@ async def demo_key(ctx: Context, state: Any) -> str:
     configured = os.environ.get("TENDER_DEMO_KEY")
     if configured:
         return configured
-    if getattr(state, "demo_key", None):
-        return state.demo_key
+    known: str | None = getattr(state, "demo_key", None)
+    if known:
+        return known
     if getattr(state, "demo_key_lock", None) is None:
         state.demo_key_lock = asyncio.Lock()
     async with state.demo_key_lock:
-        if not getattr(state, "demo_key", None):
-            key = await installation.stored_secret(
+        known = getattr(state, "demo_key", None)
+        if not known:
+            known = await installation.stored_secret(
                 ctx, installation.DEMO_KEY, accounts.generate_key("sandbox")
             )
             # Already registered by an earlier start, or by another process just now.
             with contextlib.suppress(InvalidRequest, IntegrityError):
                 await accounts.create_key(
-                    ctx, account_name=ACCOUNT_NAME, environment="sandbox", key=key
+                    ctx, account_name=ACCOUNT_NAME, environment="sandbox", key=known
                 )
-            state.demo_key = key
-    return state.demo_key
+            state.demo_key = known
+    return known

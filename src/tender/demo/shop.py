@@ -9,6 +9,7 @@ set ``TENDER_DEMO_API_URL`` to call a Tender server over the network instead.
 """
 
 import os
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -22,7 +23,16 @@ from tender.web import Markup, escape, page, render
 
 router = APIRouter(prefix="/demo", include_in_schema=False)
 API_VERSION = "2024-02-05"
-PRODUCT = {"name": "House blend coffee beans, 1 kg", "net": 2000, "vat": 400}
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    name: str
+    net: int  # minor units (GBP)
+    vat: int
+
+
+PRODUCT = Product("House blend coffee beans, 1 kg", net=2000, vat=400)
 
 
 async def tender(request: Request) -> httpx.AsyncClient:
@@ -38,11 +48,11 @@ async def tender(request: Request) -> httpx.AsyncClient:
 
 def order(reference: str, shop_url: str, hosted: bool) -> dict[str, Any]:
     """The payment intent for one bag of coffee (Step 1's request body)."""
-    total = PRODUCT["net"] + PRODUCT["vat"]
+    total = PRODUCT.net + PRODUCT.vat
     body: dict[str, Any] = {
         "amount": {"value": total, "currencyCode": "GBP"},
         "reference": reference,
-        "description": PRODUCT["name"],
+        "description": PRODUCT.name,
         "metadata": {"shop": "demo"},
     }
     if hosted:
@@ -57,8 +67,8 @@ def order(reference: str, shop_url: str, hosted: bool) -> dict[str, Any]:
             {
                 "id": "beans-1kg",
                 "quantity": 1,
-                "name": PRODUCT["name"],
-                "amountTotal": {"value": PRODUCT["net"], "currencyCode": "GBP"},
+                "name": PRODUCT.name,
+                "amountTotal": {"value": PRODUCT.net, "currencyCode": "GBP"},
             }
         ]
         body["taxLines"] = [
@@ -66,7 +76,7 @@ def order(reference: str, shop_url: str, hosted: bool) -> dict[str, Any]:
                 "id": "vat",
                 "caption": "VAT",
                 "subCaption": "20%",
-                "amountTotal": {"value": PRODUCT["vat"], "currencyCode": "GBP"},
+                "amountTotal": {"value": PRODUCT.vat, "currencyCode": "GBP"},
             }
         ]
     return body
@@ -93,7 +103,7 @@ def _failed(response: httpx.Response) -> JSONResponse:
 
 @router.get("")
 async def shop(request: Request) -> HTMLResponse:
-    content = render("demo.html", price=Markup("£24.00"), product=PRODUCT["name"])
+    content = render("demo.html", price=Markup("£24.00"), product=PRODUCT.name)
     scripts = (
         '<script src="/payments/v1/client.js"></script>'  # Step 3: the checkout script
         '<script src="/static/tender/demo.js"></script>'  # Step 2: the client instance

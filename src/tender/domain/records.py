@@ -6,9 +6,12 @@ fields (statuses as enums) and the domain can derive amounts from them without a
 
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tender.domain.status import AttemptState, CaptureMode, MovementStatus, Status
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 class Record:
@@ -18,7 +21,8 @@ class Record:
 
     def _asdict(self) -> dict[str, Any]:
         """Field -> value, spelled as a database row or a named tuple spells it."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+        record = cast("DataclassInstance", self)  # every subclass is a dataclass
+        return {f.name: getattr(self, f.name) for f in fields(record)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,9 +62,11 @@ async def emit_all(
 ) -> list[str]:
     """Record the events ``names`` (in that order) for an intent in one outbox statement;
     returns their ids."""
-    rows = []
+    ids: list[str] = []
+    rows: list[dict[str, Any]] = []  # outbox columns -> values
     for event in names:
         event_id = new_id("evt", sandbox=sandbox)
+        ids.append(event_id)
         payload = {
             "id": event_id,
             "event": event,
@@ -82,4 +84,4 @@ async def emit_all(
              "event": event, "payload": payload, "created_at": now}
         )  # fmt: skip
     await outbox.record_events(conn, rows)
-    return [row["id"] for row in rows]
+    return ids

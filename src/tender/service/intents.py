@@ -58,7 +58,8 @@ def _check_currencies(account: Account, body: CreatePaymentIntent) -> str:
             "Amount.CurrencyCode",
             f"The currency {currency} is not accepted; use one of {accepted}.",
         )
-    others: list[tuple[str, str | None]] = [
+    # object: to mypy, ``money and money.currency_code`` may be the (falsy) model itself
+    others: list[tuple[str, object]] = [
         ("TipsAmount", body.tips_amount and body.tips_amount.currency_code),
         ("CashbackAmount", body.cashback_amount and body.cashback_amount.currency_code),
         (
@@ -253,7 +254,7 @@ async def change_amount(
             )
         now = ctx.clock()
         decide(Operation.CHANGE_AMOUNT, (await state_of(conn, row))[0], now)
-        fields = [("Amount", body.amount.currency_code)]
+        fields: list[tuple[str, str | None]] = [("Amount", body.amount.currency_code)]
         fields += _line_currencies(body.item_lines, body.tax_lines)
         for field, code in fields:
             if code != row.currency:

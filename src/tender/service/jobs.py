@@ -4,7 +4,8 @@ Each job is an endless coroutine taking the context; it must survive database er
 off, go on) and stop promptly when cancelled.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from tender.service import dispatcher
 from tender.service.context import Context
@@ -12,7 +13,7 @@ from tender.service.expiry import expiry_job
 from tender.service.housekeeping import housekeeping_job
 from tender.service.recovery import recovery_job
 
-Job = Callable[[Context], Awaitable[None]]
+Job = Callable[[Context], Coroutine[Any, Any, None]]
 
 
 def background_jobs() -> list[tuple[str, Job]]:

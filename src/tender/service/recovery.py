@@ -14,7 +14,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable
 
-from tender.domain.records import Capture, Reversal
+from tender.domain.records import Capture, Refund, Reversal
 from tender.domain.status import AttemptState, MovementKind, MovementStatus
 from tender.processor.protocol import Authorization, Movement, Outcome
 from tender.service import capture, refund, reverse
@@ -106,6 +106,7 @@ async def recover_movement(ctx: Context, kind: MovementKind, movement_id: str) -
     answer = found if isinstance(found, Movement) else NOTHING_MOVED
     module = MODULES[kind]
     release: Reversal | None = None
+    settled: Capture | Refund | Reversal
     async with ctx.db.transaction() as conn:
         intent = await intents_repo.get_intent_any_account(conn, pending.intent_id, for_update=True)
         assert intent is not None

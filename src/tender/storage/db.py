@@ -61,7 +61,7 @@ class LoopConnection:
     async def execute(
         self, statement: Executable, parameters: Parameters = None
     ) -> CursorResult[Any]:
-        return self._conn.execute(statement, parameters)  # type: ignore[arg-type]
+        return self._conn.execute(statement, parameters)
 
 
 def ensure_sqlite_dir(url: str) -> None:

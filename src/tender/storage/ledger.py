@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import BigInteger, Row, String, Text, bindparam, cast, literal, null, or_, select
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from tender.domain.records import Attempt, Capture, Refund, Reversal
 from tender.domain.status import AttemptState, MovementStatus
@@ -36,7 +36,7 @@ def _attempts() -> Select[Any]:
 
 
 def _movements(kind: str, table: Any) -> Select[Any]:
-    columns = [literal(kind).label("kind")]
+    columns: list[ColumnElement[Any]] = [literal(kind).label("kind")]
     for column in A.c:
         own = table.c.get(column.name)
         columns.append((own if own is not None else null()).label(column.name))

@@ -64,7 +64,9 @@ def _lines(intent: dict[str, Any]) -> str:
     )
 
 
-def _input(name: str, label: str, *, kind: str = "text", auto: str = "", required: bool = True):
+def _input(
+    name: str, label: str, *, kind: str = "text", auto: str = "", required: bool = True
+) -> str:
     req = " required" if required else ""
     optional = "" if required else ' <span class="optional">(optional)</span>'
     return (

@@ -51,4 +51,5 @@ def construct_event(
     Dojo's signature has no timestamp, so a delivery may be repeated."""
     if not verify(raw_body, signature_header, secret):
         raise SignatureVerificationError("The dojo-signature header does not match the body.")
-    return json.loads(raw_body)
+    event: dict[str, Any] = json.loads(raw_body)
+    return event

@@ -81,7 +81,8 @@ class Forwarder:
             except ValueError:
                 detail = response.text
             raise ForwardError(f"{response.status_code} from {self.api.base_url}: {detail}")
-        return response.json()
+        page: dict[str, Any] = response.json()
+        return page
 
     async def start(self) -> None:
         """Begin at the account's newest event: only events from now on are forwarded."""

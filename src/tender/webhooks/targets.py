@@ -107,7 +107,8 @@ class AddressPolicy:
             )
         except OSError:
             raise UnsafeTarget(f"{host} could not be resolved") from None
-        return self.check(host, [ipaddress.ip_address(i[4][0].split("%")[0]) for i in infos])
+        # An IPv6 address may carry its zone ("fe80::1%eth0"); the policy checks the address.
+        return self.check(host, [ipaddress.ip_address(str(i[4][0]).split("%")[0]) for i in infos])
 
 
 def check_url(url: str, *, sandbox: bool, policy: AddressPolicy | None = None) -> str | None:

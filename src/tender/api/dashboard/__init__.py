@@ -2,8 +2,12 @@
 templates) with small scripts, signed in with a server-side session (``web`` holds the cookie,
 CSRF and page plumbing)."""
 
+import os
+
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.staticfiles import PathLike
+from starlette.types import Scope
 
 from tender.api.dashboard import auth, developers, links, payments, team
 from tender.api.dashboard.web import DashboardRoute, SignedIn
@@ -20,8 +24,10 @@ async def not_found(request: Request, session: SignedIn, path: str) -> Response:
 
 
 class _Static(StaticFiles):
-    def file_response(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        response = super().file_response(*args, **kwargs)
+    def file_response(
+        self, full_path: PathLike, stat_result: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
         response.headers["Cache-Control"] = "no-cache"
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response

@@ -160,13 +160,14 @@ def idempotency(form: Form, request: Request, body: Any) -> IdempotencyKey:
 def minor_units(text: str, currency: str, field: str) -> int:
     """``"10.50"`` in ``currency`` -> ``1050``; refuses more decimals than the currency has."""
     exponent = CURRENCY_EXPONENTS.get(currency, 2)
+    scale: int = 10**exponent
     raw = text.strip().replace(",", "")
     whole, _, part = raw.partition(".")
     if not whole.isdigit() and not (whole == "" and part.isdigit()):
         raise InvalidRequest.field(field, "Enter an amount such as 12.50.")
     if part and (not part.isdigit() or len(part) > exponent):
         raise InvalidRequest.field(field, f"{currency} amounts have {exponent} decimal places.")
-    value = int(whole or "0") * 10**exponent + int((part or "0").ljust(exponent, "0") or "0")
+    value = int(whole or "0") * scale + int((part or "0").ljust(exponent, "0") or "0")
     if value < 1:
         raise InvalidRequest.field(field, "Enter an amount above zero.")
     return value

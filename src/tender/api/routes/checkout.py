@@ -3,9 +3,13 @@ and its result page, plus the static files of the browser library at ``/payments
 shape of Dojo's CDN, so a merchant only swaps the host) and of Tender's pages at ``/static/tender``.
 """
 
-from fastapi import APIRouter, FastAPI
+import os
+
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.staticfiles import PathLike
+from starlette.types import Scope
 
 from tender.api.deps import Ctx
 from tender.api.path_ids import PathId
@@ -54,8 +58,10 @@ async def result_page(paymentIntentId: PathId, ctx: Ctx) -> HTMLResponse:
 class _Static(StaticFiles):
     """Static files that any merchant page may load; revalidated so upgrades reach browsers."""
 
-    def file_response(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        response = super().file_response(*args, **kwargs)
+    def file_response(
+        self, full_path: PathLike, stat_result: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
         response.headers["Cache-Control"] = "no-cache"
         return response
 
