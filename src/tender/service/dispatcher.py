@@ -73,22 +73,13 @@ async def fan_out(ctx: Context, limit: int = FAN_OUT_BATCH) -> int:
             for sub in subs:
                 if sub.account_id != event.account_id or event.event not in sub.events:
                     continue
-                sandbox = "_sandbox_" in sub.id
                 created += await repo.insert_delivery(
                     conn,
-                    dict(
-                        id=_delivery_id(sandbox),
-                        event_seq=event.seq,
-                        subscription_id=sub.id,
-                        account_id=event.account_id,
-                        intent_id=event.intent_id,
-                        status=repo.PENDING,
-                        tries=0,
-                        attempt_count=0,
-                        next_attempt_at=event.created_at,
-                        created_at=now,
-                        updated_at=now,
-                    ),
+                    id=_delivery_id("_sandbox_" in sub.id),
+                    event=event,
+                    subscription_id=sub.id,
+                    due=event.created_at,
+                    now=now,
                 )
         await repo.mark_fanned_out(conn, [event.seq for event in events], now)
         await repo.advance_low_water(conn, low_water, now - SETTLE)
@@ -179,18 +170,16 @@ async def _record(
             number = delivery.attempt_count + 1
             await repo.record_attempt(
                 conn,
-                dict(
-                    id=_attempt_id(delivery.id),
-                    delivery_id=delivery.id,
-                    number=number,
-                    secret_id=item.secret_id,
-                    url=delivery.url,
-                    started_at=now - timedelta(milliseconds=outcome.duration_ms),
-                    duration_ms=outcome.duration_ms,
-                    status_code=outcome.status_code,
-                    response_body=outcome.response_body,
-                    error=outcome.error[:500] if outcome.error else None,
-                ),
+                id=_attempt_id(delivery.id),
+                delivery_id=delivery.id,
+                number=number,
+                secret_id=item.secret_id,
+                url=delivery.url,
+                started_at=now - timedelta(milliseconds=outcome.duration_ms),
+                duration_ms=outcome.duration_ms,
+                status_code=outcome.status_code,
+                response_body=outcome.response_body,
+                error=outcome.error[:500] if outcome.error else None,
             )
             values: dict[str, Any] = dict(
                 attempt_count=number,

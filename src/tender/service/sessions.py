@@ -102,13 +102,11 @@ async def sign_in(ctx: Context, email: str, password: str, *, replacing: str | N
         await repo.insert_session(
             conn,
             token,
-            dict(
-                user_id=user.id,
-                account_id=user.account_id,
-                csrf_token=secrets.token_urlsafe(32),
-                created_at=now,
-                expires_at=now + timedelta(hours=settings.dashboard_session_hours),
-            ),
+            user_id=user.id,
+            account_id=user.account_id,
+            csrf_token=secrets.token_urlsafe(32),
+            now=now,
+            expires_at=now + timedelta(hours=settings.dashboard_session_hours),
         )
         await repo.update_user(conn, user.id, {"last_sign_in_at": now})
     return token

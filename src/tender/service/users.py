@@ -113,14 +113,12 @@ async def create_user(
         user_id = new_id("usr", sandbox=False)
         await repo.insert_user(
             conn,
-            dict(
-                id=user_id,
-                account_id=account.id,
-                email=email,
-                password_hash=password_hash,
-                role=checked_role.value,
-                created_at=ctx.clock(),
-            ),
+            id=user_id,
+            account_id=account.id,
+            email=email,
+            password_hash=password_hash,
+            role=checked_role.value,
+            now=ctx.clock(),
         )
     return User(user_id, email, checked_role.value, account.id, account.name, False)
 

@@ -154,19 +154,11 @@ async def send_event(
         now = ctx.clock()
         await repo.insert_delivery(
             conn,
-            dict(
-                id=new_id("dlv", sandbox=account.sandbox),
-                event_seq=event.seq,
-                subscription_id=sub.id,
-                account_id=account.id,
-                intent_id=event.intent_id,
-                status=repo.PENDING,
-                tries=0,
-                attempt_count=0,
-                next_attempt_at=now,
-                created_at=now,
-                updated_at=now,
-            ),
+            id=new_id("dlv", sandbox=account.sandbox),
+            event=event,
+            subscription_id=sub.id,
+            due=now,
+            now=now,
         )
         found = await repo.deliveries_of_event(conn, event.seq)
         delivery = next(d for d in found if d.subscription_id == sub.id)

@@ -108,15 +108,12 @@ async def create(
         now = ctx.clock()
         await repo.insert_subscription(
             conn,
-            dict(
-                id=subscription_id,
-                account_id=account.id,
-                url=url,
-                description=body.description,
-                events=names,
-                created_at=now,
-                updated_at=now,
-            ),
+            id=subscription_id,
+            account_id=account.id,
+            url=url,
+            description=body.description,
+            events=names,
+            now=now,
         )
         await repo.insert_secret(
             conn,

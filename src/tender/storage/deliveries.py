@@ -91,7 +91,24 @@ async def mark_fanned_out(conn: Conn, seqs: Sequence[int], now: datetime) -> Non
         await conn.execute(ignoring_conflicts(conn.dialect.name, webhook_fanouts, ("seq",)), rows)
 
 
-async def insert_delivery(conn: Conn, values: dict[str, Any]) -> bool:
+async def insert_delivery(
+    conn: Conn, *, id: str, event: OutboxEvent, subscription_id: str, due: datetime, now: datetime
+) -> bool:
+    """A pending delivery of ``event`` to the subscription, due at ``due``; False when the event
+    has one for it already."""
+    values = {
+        "id": id,
+        "event_seq": event.seq,
+        "subscription_id": subscription_id,
+        "account_id": event.account_id,
+        "intent_id": event.intent_id,
+        "status": PENDING,
+        "tries": 0,
+        "attempt_count": 0,
+        "next_attempt_at": due,
+        "created_at": now,
+        "updated_at": now,
+    }
     return await insert_ignore(conn, D, values, ["event_seq", "subscription_id"])
 
 
@@ -153,8 +170,35 @@ async def claimed(conn: Conn, ids: Sequence[str]) -> list[ClaimedDelivery]:
     return [record_of(ClaimedDelivery, row) for row in await conn.execute(query)]
 
 
-async def record_attempt(conn: Conn, values: dict[str, Any]) -> None:
-    await conn.execute(insert(A).values(**values))
+async def record_attempt(
+    conn: Conn,
+    *,
+    id: str,
+    delivery_id: str,
+    number: int,
+    secret_id: str | None,
+    url: str,
+    started_at: datetime,
+    duration_ms: int,
+    status_code: int | None,
+    response_body: str | None,
+    error: str | None,
+) -> None:
+    """One HTTP attempt of a delivery, for its log."""
+    await conn.execute(
+        insert(A).values(
+            id=id,
+            delivery_id=delivery_id,
+            number=number,
+            secret_id=secret_id,
+            url=url,
+            started_at=started_at,
+            duration_ms=duration_ms,
+            status_code=status_code,
+            response_body=response_body,
+            error=error,
+        )
+    )
 
 
 async def finish(conn: Conn, delivery_id: str, token: str, values: dict[str, Any]) -> bool:

@@ -24,8 +24,26 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def insert_user(conn: Conn, values: dict[str, Any]) -> None:
-    await conn.execute(insert(U).values(**values))
+async def insert_user(
+    conn: Conn,
+    *,
+    id: str,
+    account_id: str,
+    email: str,
+    password_hash: str,
+    role: str,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        insert(U).values(
+            id=id,
+            account_id=account_id,
+            email=email,
+            password_hash=password_hash,
+            role=role,
+            created_at=now,
+        )
+    )
 
 
 async def user_by_email(conn: Conn, email: str) -> DashboardUser | None:
@@ -55,8 +73,26 @@ async def update_user(conn: Conn, user_id: str, values: dict[str, Any]) -> None:
 # --- sessions ---------------------------------------------------------------------------------
 
 
-async def insert_session(conn: Conn, token: str, values: dict[str, Any]) -> None:
-    await conn.execute(insert(S).values(id=hash_token(token), **values))
+async def insert_session(
+    conn: Conn,
+    token: str,
+    *,
+    user_id: str,
+    account_id: str,
+    csrf_token: str,
+    now: datetime,
+    expires_at: datetime,
+) -> None:
+    await conn.execute(
+        insert(S).values(
+            id=hash_token(token),
+            user_id=user_id,
+            account_id=account_id,
+            csrf_token=csrf_token,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
 
 
 async def session_with_user(conn: Conn, token: str, now: datetime) -> DashboardSession | None:

@@ -15,8 +15,27 @@ S = webhook_subscriptions
 K = webhook_secrets
 
 
-async def insert_subscription(conn: Conn, values: dict[str, Any]) -> None:
-    await conn.execute(insert(S).values(**values))
+async def insert_subscription(
+    conn: Conn,
+    *,
+    id: str,
+    account_id: str,
+    url: str,
+    description: str | None,
+    events: Sequence[str],
+    now: datetime,
+) -> None:
+    await conn.execute(
+        insert(S).values(
+            id=id,
+            account_id=account_id,
+            url=url,
+            description=description,
+            events=list(events),
+            created_at=now,
+            updated_at=now,
+        )
+    )
 
 
 async def get_subscription(
