@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, insert, select, update
 
 from tender.storage.db import Conn
 from tender.storage.records import (
@@ -42,7 +42,7 @@ PENDING, DELIVERED, FAILED, CANCELED = "pending", "delivered", "failed", "cancel
 FANOUT = "fanout"
 
 
-def _not_fanned_out() -> Any:
+def _not_fanned_out() -> ColumnElement[bool]:
     marker = select(webhook_fanouts.c.seq).where(webhook_fanouts.c.seq == E.c.seq)
     return ~exists(marker)
 

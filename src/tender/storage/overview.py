@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from tender.storage.db import Conn
 from tender.storage.tables import payment_attempts, payment_intents, refunds
@@ -47,7 +47,7 @@ class RefundTally:
     amount: int  # minor units
 
 
-def utc_day(column: Any, dialect: str) -> Any:
+def utc_day(column: ColumnElement[datetime], dialect: str) -> ColumnElement[Any]:
     """The UTC day of a timestamp column (cheap to group by); ``as_date`` reads it back."""
     if dialect == "postgresql":
         return func.date_trunc("day", func.timezone("UTC", column))
@@ -61,7 +61,7 @@ def as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def _attempts(account_id: str, start: datetime, end: datetime) -> Any:
+def _attempts(account_id: str, start: datetime, end: datetime) -> Select[Any]:
     return (
         select()
         .select_from(A)

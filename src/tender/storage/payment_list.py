@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 
 from tender.domain.records import Intent
 from tender.storage.db import Conn
@@ -39,11 +39,13 @@ class Criteria:
     amounts: Sequence[AmountRange] = field(default_factory=tuple)
 
 
-def _email() -> Any:
-    return T.c.details["customer"]["emailAddress"].as_string()
+def _email() -> ColumnElement[str]:
+    # ``details`` is a custom JSON type, so SQLAlchemy types its items as Any.
+    email: ColumnElement[str] = T.c.details["customer"]["emailAddress"].as_string()
+    return email
 
 
-def _matches(text: str) -> Any:
+def _matches(text: str) -> ColumnElement[bool]:
     needle = text.lower()
     alternatives = [
         T.c.id == text,
@@ -56,7 +58,7 @@ def _matches(text: str) -> Any:
     return or_(*alternatives)
 
 
-def _amounts(ranges: Sequence[AmountRange]) -> Any:
+def _amounts(ranges: Sequence[AmountRange]) -> ColumnElement[bool]:
     clauses = []
     for r in ranges:
         parts = [T.c.currency == r.currency]
@@ -68,7 +70,7 @@ def _amounts(ranges: Sequence[AmountRange]) -> Any:
     return or_(*clauses) if clauses else false()
 
 
-def _filtered(account_id: str, criteria: Criteria) -> Any:
+def _filtered(account_id: str, criteria: Criteria) -> Select[Any]:
     query = select(T).where(T.c.account_id == account_id)
     if criteria.text:
         query = query.where(_matches(criteria.text))
