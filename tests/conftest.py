@@ -48,6 +48,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 ONCE = (
     "tests/domain/",
     "tests/processor/",
+    "tests/storage/test_records.py",
     "tests/bench/",
     "tests/test_signing.py",
     "tests/test_ci.py",
