@@ -160,7 +160,7 @@ async def _look_up(ctx: Context, key: str, client: str | None) -> KeyUse:
 async def list_keys(ctx: Context) -> list[ApiKey]:
     """Every key of every account, oldest first (``tender keys list``)."""
     async with ctx.db.transaction(write=False) as conn:
-        return list(await repo.list_keys(conn))
+        return await repo.list_keys(conn)
 
 
 async def revoke_key(ctx: Context, key_id: str) -> None:

@@ -71,7 +71,7 @@ class Context:
     settings: Settings
     clock: Clock = field(default=system_clock)
     processor: Processor = field(default_factory=SandboxProcessor)
-    # key hash -> account, and account id -> account (service.accounts fills them)
+    # key hash -> the key's use, and account id -> account (service.accounts fills them)
     keys: TTLCache[KeyUse] = field(init=False)
     accounts: TTLCache[Account] = field(init=False)
     # HMAC(pepper, card number) -> the card's slow fingerprint (service.installation)
