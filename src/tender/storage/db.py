@@ -6,7 +6,9 @@ read lock half-way. Transactions run their statements **on the event loop's thre
 synchronous sqlite3 driver (``LoopConnection``): a statement takes microseconds, far less than
 handing each one to a worker thread and back (aiosqlite's way, measured at 3–4× the cost of the
 whole transaction). Nothing inside a transaction waits on anything else, so a transaction never
-yields the loop half-way; this process's writers still queue on an asyncio lock, in order.
+yields the loop half-way; this process's writers still queue on an asyncio lock, in order, and
+a writer of another process (``tender worker``, ``serve --workers N``) is waited for on the
+loop: ``BEGIN IMMEDIATE`` fails at once while another process holds the lock, and is retried.
 PostgreSQL: asyncpg through SQLAlchemy's asyncio engine, READ COMMITTED plus explicit row locks
 (``SELECT … FOR UPDATE``) in repositories.
 
@@ -16,14 +18,16 @@ parameters)`` with a buffered result.
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, RootTransaction, event, text
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import CursorResult, Dialect, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.sql.base import Executable
 
@@ -104,6 +108,21 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, **kwargs)
 
 
+def _sqlite_begin_or_fail(conn: Connection) -> None:
+    """BEGIN; for a write, take the database's write lock now or fail at once: the event loop
+    must never sleep in SQLite's busy handler while another process holds the lock."""
+    if not conn.get_execution_options().get(_WRITE, False):
+        conn.exec_driver_sql("BEGIN")
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+    finally:
+        raw.execute("PRAGMA busy_timeout = 30000")
+
+
 def create_loop_engine(url: str) -> Engine:
     """SQLite through the synchronous driver, for ``LoopConnection`` transactions."""
     sync_url = make_url(async_database_url(url)).set(drivername="sqlite+pysqlite")
@@ -111,8 +130,12 @@ def create_loop_engine(url: str) -> Engine:
         sync_url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=20
     )
     event.listen(engine, "connect", _sqlite_pragmas)
-    event.listen(engine, "begin", _sqlite_begin)
+    event.listen(engine, "begin", _sqlite_begin_or_fail)
     return engine
+
+
+def _locked(error: Exception) -> bool:
+    return "database is locked" in str(getattr(error, "orig", None) or error)
 
 
 class Database:
@@ -132,8 +155,16 @@ class Database:
         if self._loop_engine is not None:
             lock = self._writers if write else None
             async with lock or contextlib.nullcontext():
-                with self._loop_transaction(write) as conn:
-                    yield conn
+                conn, begun = await self._loop_begin(write)
+                try:
+                    yield LoopConnection(conn)
+                except BaseException:
+                    begun.rollback()
+                    raise
+                else:
+                    begun.commit()
+                finally:
+                    conn.close()
             return
         async with self.engine.connect() as async_conn:
             if write:
@@ -141,14 +172,24 @@ class Database:
             async with async_conn.begin():
                 yield async_conn
 
-    @contextlib.contextmanager
-    def _loop_transaction(self, write: bool) -> Iterator[LoopConnection]:
+    async def _loop_begin(self, write: bool) -> tuple[Connection, RootTransaction]:
+        """A connection and its begun transaction. While another process holds SQLite's write
+        lock (``tender worker``, or ``serve --workers N``), wait for it on the event loop, a
+        fraction of a millisecond at a time, instead of in SQLite's busy handler."""
         assert self._loop_engine is not None
-        with self._loop_engine.connect() as conn:
+        delay = 0.0002
+        while True:
+            conn = self._loop_engine.connect()
             if write:
                 conn = conn.execution_options(**{_WRITE: True})
-            with conn.begin():
-                yield LoopConnection(conn)
+            try:
+                return conn, conn.begin()
+            except (OperationalError, sqlite3.OperationalError) as exc:
+                conn.close()  # BEGIN failed: no transaction is open on it
+                if not _locked(exc):
+                    raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.01)
 
     async def ping(self) -> bool:
         try:
