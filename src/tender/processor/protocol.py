@@ -6,6 +6,12 @@ each call carries Tender's own ``reference`` for the operation (the attempt or m
 that after a crash or a timeout ``lookup(reference)`` can tell what the acquirer did with it.
 ``processor_data`` is the processor's own note on an authorization (kept with the attempt, never
 a card number), handed back on capture, refund and reversal.
+
+Saved cards: ``authorize(..., store=True)`` asks the acquirer to keep the card; an approved
+answer then carries ``token``, the acquirer's own handle for it. Tender stores the token (with
+``processor_data``, brand, masked number and expiry), never the number, and later pays with
+``authorize_token``: customer-initiated (the cardholder is present and may give the CVV) or
+merchant-initiated (a ``/charge``: no cardholder, never 3-D Secure).
 """
 
 from dataclasses import dataclass, field
@@ -37,6 +43,7 @@ class Authorization:
     transaction_id: str | None = None
     three_ds: str | None = None  # None, "frictionless" or "challenge"
     processor_data: dict[str, Any] = field(default_factory=dict)
+    token: str | None = None  # the acquirer's handle for a stored card (``store=True``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +73,29 @@ class Processor(Protocol):
         reference: str,
         wallet: str | None = None,
         sale: bool = False,
+        store: bool = False,
     ) -> Authorization:
         """Authorize ``amount``; may answer CHALLENGE, to be resolved by ``complete_challenge``.
-        ``sale``: the authorization will be captured at once (Auto capture mode)."""
+        ``sale``: the authorization will be captured at once (Auto capture mode). ``store``: keep
+        the card; an approval (here or after the challenge) carries ``token``. A zero ``amount``
+        verifies the card without holding funds (a setup intent)."""
+        ...
+
+    async def authorize_token(
+        self,
+        token: str,
+        processor_data: dict[str, Any],
+        amount: int,
+        currency: str,
+        *,
+        reference: str,
+        merchant_initiated: bool,
+        cvv: str | None = None,
+        sale: bool = False,
+    ) -> Authorization:
+        """Authorize ``amount`` on a stored card (``token`` and the ``processor_data`` of the
+        approval that issued it). Customer-initiated payments may answer CHALLENGE;
+        merchant-initiated ones never do. An unknown token answers ERROR."""
         ...
 
     async def complete_challenge(

@@ -37,6 +37,7 @@ SCENARIOS: dict[str, tuple[Outcome, Outcome, str]] = {
     "capture_declined": (Outcome.APPROVED, Outcome.APPROVED, "Authorised"),
     "refund_declined": (Outcome.APPROVED, Outcome.APPROVED, "Authorised"),
     "reversal_declined": (Outcome.APPROVED, Outcome.APPROVED, "Authorised"),
+    "mit_declined": (Outcome.APPROVED, Outcome.APPROVED, "Authorised"),
 }
 
 # DESIGN.md's test cards (numbers without spaces) -> scenario.
@@ -60,14 +61,28 @@ TEST_CARDS: dict[str, str] = {
     "4000000000000341": "capture_declined",
     "4000000000000358": "refund_declined",
     "4000000000000366": "reversal_declined",
+    "4000000000000374": "mit_declined",
 }
 
 A = TypeVar("A", Authorization, Movement)
-OPERATIONS = ("authorize", "complete_challenge", "capture", "refund", "reverse")
+OPERATIONS = (
+    "authorize",
+    "authorize_token",
+    "complete_challenge",
+    "capture",
+    "refund",
+    "reverse",
+)
+TOKEN_PREFIX = "tok_sandbox_"
 
 
 def auth_code() -> str:
     return "".join(secrets.choice(string.digits) for _ in range(6))
+
+
+def card_token() -> str:
+    """The sandbox's handle for a stored card: opaque, never derived from the number."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(16)
 
 
 def transaction_id() -> str:
@@ -122,7 +137,12 @@ class SandboxProcessor:
     ):  # fmt: skip
         message = SCENARIOS[data["scenario"]][2]
         if outcome is Outcome.APPROVED:
-            return Authorization(outcome, message, auth_code(), transaction_id(), three_ds, data)
+            token = data.get("token") or (card_token() if data.get("store") else None)
+            if token:
+                data = {**data, "token": token}
+            return Authorization(
+                outcome, message, auth_code(), transaction_id(), three_ds, data, token
+            )
         if outcome is Outcome.CHALLENGE:
             message = "3-D Secure authentication required"
             return Authorization(outcome, message, None, transaction_id(), "challenge", data)
@@ -137,10 +157,13 @@ class SandboxProcessor:
         reference: str,
         wallet: str | None = None,
         sale: bool = False,
+        store: bool = False,
     ) -> Authorization:
         scenario = self.scenario(card)
         first, after, _ = SCENARIOS[scenario]
         data: dict[str, Any] = {"scenario": scenario, "sale": sale}
+        if store:
+            data["store"] = True
 
         def decide() -> Authorization:
             if first is Outcome.CHALLENGE and wallet:  # wallets are authenticated on the device
@@ -149,6 +172,41 @@ class SandboxProcessor:
             return self._authorization(data, first, three_ds)
 
         return await self._answer("authorize", reference, decide)
+
+    async def authorize_token(
+        self,
+        token: str,
+        processor_data: dict[str, Any],
+        amount: int,
+        currency: str,
+        *,
+        reference: str,
+        merchant_initiated: bool,
+        cvv: str | None = None,
+        sale: bool = False,
+    ) -> Authorization:
+        """A stored card answers as its number did, except: a merchant-initiated payment never
+        challenges (the cardholder is absent), and the 0374 card declines every one of them."""
+        scenario = str(processor_data.get("scenario", ""))
+        known = token.startswith(TOKEN_PREFIX) and processor_data.get("token") == token
+        data: dict[str, Any] = {"scenario": scenario, "sale": sale, "token": token}
+
+        def decide() -> Authorization:
+            if not known or scenario not in SCENARIOS:
+                message = "Unknown card token"
+                return Authorization(Outcome.ERROR, message, None, transaction_id(), None, data)
+            first, after, _ = SCENARIOS[scenario]
+            if merchant_initiated:
+                if scenario == "mit_declined":
+                    message = "Declined: merchant-initiated payments refused by the issuer"
+                    return Authorization(
+                        Outcome.DECLINED, message, None, transaction_id(), None, data
+                    )
+                return self._authorization(data, after, None)
+            three_ds = "frictionless" if scenario == "frictionless" else None
+            return self._authorization(data, first, three_ds)
+
+        return await self._answer("authorize_token", reference, decide)
 
     async def complete_challenge(
         self,
