@@ -31,7 +31,13 @@ from bench import report, systems
 from bench.flows import TenderFlow
 from bench.load import LevelResult, Target, run_level
 
-SYSTEMS = ("tender-sqlite", "tender-postgresql", "localstripe", "tender-sqlite-latency")
+SYSTEMS = (
+    "tender-sqlite",
+    "tender-postgresql",
+    "localstripe",
+    "tender-sqlite-latency",
+    "tender-postgresql-latency",
+)
 Start = Callable[[Path], AbstractContextManager[Target]]
 
 
@@ -78,10 +84,11 @@ def plan(
             yield "Tender, PostgreSQL", start, args.levels
         elif system == "localstripe":
             yield f"localstripe {systems.localstripe_version()}", systems.localstripe, args.levels
-        elif system == "tender-sqlite-latency":
-            ms = args.latency_ms
-            start = partial(systems.tender, system, "sqlite", latency_ms=ms, seed=seed)
-            yield f"Tender, SQLite, acquirer +{ms} ms", start, args.latency_levels
+        elif system in ("tender-sqlite-latency", "tender-postgresql-latency"):
+            ms, database = args.latency_ms, system.split("-")[1]
+            start = partial(systems.tender, system, database, latency_ms=ms, seed=seed)
+            name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[database]
+            yield f"Tender, {name}, acquirer +{ms} ms", start, args.latency_levels
 
 
 def measure(args: argparse.Namespace, seed: Callable[[str], None] | None = None) -> list[Any]:
@@ -115,7 +122,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=10.0, help="measured, per level")
     parser.add_argument("--warmup", type=float, default=2.0, help="unrecorded, before each level")
     parser.add_argument("--latency-ms", type=int, default=150, help="TENDER_SANDBOX_LATENCY_MS")
-    parser.add_argument("--latency-levels", nargs="+", type=int, default=[1, 32])
+    parser.add_argument("--latency-levels", nargs="+", type=int, default=[1, 16, 32])
     parser.add_argument(
         "--postgres-processes", type=int, default=2,
         help="tender serve --workers N on PostgreSQL, where that option exists",
