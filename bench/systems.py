@@ -44,7 +44,7 @@ def takes_processes(help_text: str) -> bool:
     issue 10 ``--workers / --no-workers`` was a switch for the background jobs."""
     for line in help_text.splitlines():
         if re.search(r"--workers\b", line) and "--no-workers" not in line:
-            return re.search(r"<int>|\bINTEGER\b", line) is not None
+            return re.search(r"<int[ >]|\bINTEGER\b", line) is not None
     return False
 
 

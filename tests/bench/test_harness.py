@@ -45,6 +45,7 @@ def test_help_text_tells_whether_serve_takes_a_number_of_processes() -> None:
     assert not systems.takes_processes(switch)
     assert systems.takes_processes("│ --workers    <int>  API processes [default: 1] │")
     assert systems.takes_processes("  --workers INTEGER  Number of API processes")
+    assert systems.takes_processes("│ --workers   <int range> [1<=x<=64]  API processes │")
     assert not systems.takes_processes("  --host TEXT\n  --port INTEGER")
 
 
