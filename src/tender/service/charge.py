@@ -1,0 +1,137 @@
+"""Merchant-initiated charges: ``POST /payment-intents/{id}/charge`` pays a payment intent made
+with ``setupIntentId`` with the card kept on that (Authorized) setup intent — no cardholder, no
+3-D Secure.
+
+The phases of ``service.phases``: under both row locks (payment intent, then setup intent) the
+charge is decided and its attempt written ``pending``, then committed; the processor is asked
+(``authorize_token``, ``merchant_initiated=True``) outside any lock; its answer is recorded by
+the payment's own ``pay.record_authorization`` (an Auto intent is then captured through the one
+capture operation), and a one-off setup intent (``NoShow``) is Completed by a successful charge.
+A declined charge leaves the payment intent as it was (the attempt is in ``paymentEvents``); a
+second charge of a paid intent, or one while a charge is in flight, answers 409.
+"""
+
+from dataclasses import replace
+from typing import Any
+
+from tender.domain.records import Attempt, Intent
+from tender.domain.rules import decide as decide_intent
+from tender.domain.setup import ONE_OFF, SetupIntent, SetupOperation, SetupStatus, card_expired
+from tender.domain.status import AttemptState, CaptureMode, Operation
+from tender.errors import InvalidRequest, NotFound
+from tender.ids import new_id
+from tender.processor.protocol import Authorization
+from tender.service import pay
+from tender.service.accounts import Account
+from tender.service.context import Context
+from tender.service.idempotency import IdempotencyKey, Reply, claim, complete
+from tender.service.intents import load_for_update
+from tender.service.ledger import state_of
+from tender.service.setup_intents import decide, set_setup_status
+from tender.storage import attempts as attempts_repo
+from tender.storage import setup_intents as setup_repo
+from tender.storage.db import Conn
+
+_STATUS = {
+    AttemptState.SUCCEEDED: "Successful",
+    AttemptState.DECLINED: "Declined",
+    AttemptState.REFERRED: "Declined",
+    AttemptState.FAILED: "Failed",
+    AttemptState.PENDING: "Created",
+}
+
+
+def _problem(detail: str) -> dict[str, Any]:
+    return {
+        "type": "https://tools.ietf.org/html/rfc7231#section-6.5.8",
+        "title": "The setup intent's card has expired.",
+        "status": 409,
+        "detail": detail,
+        "errors": {},
+    }
+
+
+async def _begin(
+    ctx: Context, conn: Conn, account: Account, intent_id: str, attempt_id: str
+) -> tuple[Intent, SetupIntent, Attempt] | Reply:
+    """Phases 2–3: both locks, the decision, the attempt written pending. A card found expired
+    marks the setup intent CardExpired (committed) and answers 409."""
+    intent = await load_for_update(conn, account, intent_id)
+    setup_id = intent.details.get("setupIntentId")
+    if not setup_id:
+        raise InvalidRequest.field(
+            "PaymentIntentId",
+            "Only a payment intent created with a setupIntentId can be charged.",
+        )
+    state, _ = await state_of(conn, intent)
+    decide_intent(Operation.PAY, state, ctx.clock())  # 409 once paid, or while a charge is open
+    if state.pending_attempt or await attempts_repo.open_attempts(conn, intent.id):
+        decide_intent(Operation.PAY, replace(state, pending_attempt=True), ctx.clock())
+    setup = await setup_repo.get_setup(conn, account.id, setup_id, for_update=True)
+    if setup is None:
+        raise NotFound(f"No setup intent with id {setup_id}.")
+    decide(SetupOperation.CHARGE, setup)
+    now = ctx.clock()
+    if card_expired(setup.card_expiry, now) or not setup.card_token:
+        await set_setup_status(conn, account, setup, decide(SetupOperation.CARD_EXPIRE, setup), now)
+        detail = f"The card of setup intent {setup.id} expired ({setup.card_expiry}); it is now "
+        return Reply(409, _problem(detail + "CardExpired and cannot be charged."))
+    attempt = await attempts_repo.insert_attempt(
+        conn,
+        dict(
+            id=attempt_id, intent_id=intent.id, token_hash=pay.hash_token(attempt_id),
+            method="Card", state=AttemptState.PENDING.value, status_code=30,
+            message="Waiting for the acquirer", amount=intent.total_amount,
+            card_brand=setup.card_brand, card_masked=setup.card_masked,
+            card_last4=setup.card_last4, card_expiry=setup.card_expiry,
+            cardholder_name=setup.cardholder_name, fingerprint=setup.fingerprint,
+            processor_data={}, created_at=now,
+        ),
+    )  # fmt: skip
+    return intent, setup, attempt
+
+
+async def _finish(
+    ctx: Context, conn: Conn, account: Account, setup_id: str, attempt: Attempt
+) -> Reply:
+    """After the answer is recorded: a one-off setup intent is Completed by a successful
+    charge; the reply names how the charge ended."""
+    if attempt.state is AttemptState.SUCCEEDED:
+        setup = await setup_repo.get_setup(conn, account.id, setup_id, for_update=True)
+        one_off = setup is not None and setup.mit_type in ONE_OFF
+        if setup is not None and one_off and setup.status is SetupStatus.AUTHORIZED:
+            new = decide(SetupOperation.COMPLETE, setup)
+            await set_setup_status(conn, account, setup, new, ctx.clock())
+    status = _STATUS.get(attempt.state, "Failed")
+    message = pay.PENDING_MESSAGE if status == "Created" else attempt.message
+    return Reply(200, {"paymentIntentId": attempt.intent_id, "status": status, "message": message})
+
+
+async def charge(
+    ctx: Context, account: Account, intent_id: str, idem: IdempotencyKey | None
+) -> Reply:
+    """``POST /payment-intents/{id}/charge``."""
+    attempt_id = new_id("att", sandbox=account.sandbox)
+    async with ctx.db.transaction() as conn:
+        if idem is not None and (replay := await claim(ctx, conn, account.id, idem, attempt_id)):
+            return replay
+        begun = await _begin(ctx, conn, account, intent_id, attempt_id)
+        if isinstance(begun, Reply):
+            await complete(conn, account.id, idem, begun)
+            return begun
+    intent, setup, attempt = begun
+    sale = intent.capture_mode is CaptureMode.AUTO
+    token, data = setup.card_token or "", setup.processor_data
+
+    async def call() -> Authorization:
+        return await ctx.processor.authorize_token(
+            token, data, attempt.amount, intent.currency, reference=attempt.id,
+            merchant_initiated=True, sale=sale,
+        )  # fmt: skip
+
+    attempt = await pay.authorize_and_finish(ctx, intent.id, attempt, call)
+    async with ctx.db.transaction() as conn:
+        reply = await _finish(ctx, conn, account, setup.id, attempt)
+        if attempt.state is not AttemptState.PENDING:
+            await complete(conn, account.id, idem, reply)
+    return reply
