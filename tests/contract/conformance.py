@@ -11,11 +11,12 @@ How the documents are read, so that they say what Dojo means:
 
 - ``nullable: true`` beside ``$ref``/``oneOf``/``allOf`` admits null, as the C# generator that
   wrote them means it (an OpenAPI 3.0 validator ignores it there);
-- the documents' two known faults are waived (shared/spec/openapi/README.md):
+- the documents' known faults are waived (shared/spec/openapi/README.md):
   ``PagedPaymentIntent`` is read as ``PagedResultOfPaymentIntent`` (its second ``allOf`` branch
   forbids every property), ``SetupIntentResponse`` as one object (its two ``allOf`` branches
-  each forbid the other's properties), and the properties Dojo's own ``PaymentIntent`` examples carry but its
-  schema omits are allowed: they are rows of the README's table of additions;
+  each forbid the other's properties), and the properties Dojo's own ``PaymentIntent``
+  examples carry but its schema omits are allowed: they are rows of the README's table of
+  additions;
 - Tender's additional response properties are allowed exactly where that README table lists them;
 - ``Subscription.url``: sandbox subscriptions may use ``http://`` to a loopback host (a difference
   the README lists).
