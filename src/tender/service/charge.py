@@ -12,7 +12,6 @@ second charge of a paid intent, or one while a charge is in flight, answers 409.
 """
 
 from dataclasses import replace
-from typing import Any
 
 from tender.domain.records import Attempt, Intent
 from tender.domain.rules import decide as decide_intent
@@ -25,10 +24,11 @@ from tender.service import pay
 from tender.service.accounts import Account
 from tender.service.context import Context
 from tender.service.idempotency import IdempotencyKey, Reply, claim, complete
-from tender.service.intents import load_for_update
+from tender.service.intents import check_id, load_for_update
 from tender.service.ledger import state_of
 from tender.service.setup_intents import decide, set_setup_status
 from tender.storage import attempts as attempts_repo
+from tender.storage import intents as intents_repo
 from tender.storage import setup_intents as setup_repo
 from tender.storage.db import Conn
 
@@ -41,21 +41,26 @@ _STATUS = {
 }
 
 
-def _problem(detail: str) -> dict[str, Any]:
-    return {
-        "type": "https://tools.ietf.org/html/rfc7231#section-6.5.8",
-        "title": "The setup intent's card has expired.",
-        "status": 409,
-        "detail": detail,
-        "errors": {},
-    }
+async def mark_expired_card(ctx: Context, account: Account, intent_id: str) -> None:
+    """A setup intent whose card has expired becomes CardExpired (committed on its own), so
+    the charge then answers 409 naming that status."""
+    async with ctx.db.transaction() as conn:
+        intent = await intents_repo.get_intent(conn, account.id, intent_id)
+        setup_id = intent.details.get("setupIntentId") if intent else None
+        setup = await setup_repo.get_setup(conn, account.id, setup_id, for_update=True) if (
+            setup_id
+        ) else None  # fmt: skip
+        if setup is None or setup.status is not SetupStatus.AUTHORIZED:
+            return
+        if card_expired(setup.card_expiry, ctx.clock()):
+            new = decide(SetupOperation.CARD_EXPIRE, setup)
+            await set_setup_status(conn, account, setup, new, ctx.clock())
 
 
 async def _begin(
     ctx: Context, conn: Conn, account: Account, intent_id: str, attempt_id: str
-) -> tuple[Intent, SetupIntent, Attempt] | Reply:
-    """Phases 2–3: both locks, the decision, the attempt written pending. A card found expired
-    marks the setup intent CardExpired (committed) and answers 409."""
+) -> tuple[Intent, SetupIntent, Attempt]:
+    """Phases 2–3: both locks, the decision, the attempt written pending."""
     intent = await load_for_update(conn, account, intent_id)
     setup_id = intent.details.get("setupIntentId")
     if not setup_id:
@@ -72,10 +77,6 @@ async def _begin(
         raise NotFound(f"No setup intent with id {setup_id}.")
     decide(SetupOperation.CHARGE, setup)
     now = ctx.clock()
-    if card_expired(setup.card_expiry, now) or not setup.card_token:
-        await set_setup_status(conn, account, setup, decide(SetupOperation.CARD_EXPIRE, setup), now)
-        detail = f"The card of setup intent {setup.id} expired ({setup.card_expiry}); it is now "
-        return Reply(409, _problem(detail + "CardExpired and cannot be charged."))
     attempt = await attempts_repo.insert_attempt(
         conn,
         dict(
@@ -111,15 +112,13 @@ async def charge(
     ctx: Context, account: Account, intent_id: str, idem: IdempotencyKey | None
 ) -> Reply:
     """``POST /payment-intents/{id}/charge``."""
+    check_id(intent_id)
+    await mark_expired_card(ctx, account, intent_id)
     attempt_id = new_id("att", sandbox=account.sandbox)
     async with ctx.db.transaction() as conn:
         if idem is not None and (replay := await claim(ctx, conn, account.id, idem, attempt_id)):
             return replay
-        begun = await _begin(ctx, conn, account, intent_id, attempt_id)
-        if isinstance(begun, Reply):
-            await complete(conn, account.id, idem, begun)
-            return begun
-    intent, setup, attempt = begun
+        intent, setup, attempt = await _begin(ctx, conn, account, intent_id, attempt_id)
     sale = intent.capture_mode is CaptureMode.AUTO
     token, data = setup.card_token or "", setup.processor_data
 
