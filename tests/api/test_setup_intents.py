@@ -1,7 +1,11 @@
 """Setup intents end to end over HTTP (both databases): create, authorize a card with the
 client session secret (3-D Secure as the card calls for it), read, cancel or close, refresh."""
 
+from datetime import timedelta
+
+from tender.clock import ShiftedClock
 from tender.service.context import Context
+from tender.service.expiry import expire_due
 from tests.conftest import Api, assert_problem
 from tests.payhelp import pay
 from tests.setuphelp import TERMS, authorize, authorized_setup, create_setup
@@ -146,3 +150,23 @@ async def test_authorize_helper_works_for_a_frictionless_card(api: Api) -> None:
     assert (await authorize(api.client, setup["clientSessionSecret"], "5555 5555 5555 4444"))[
         "statusCode"
     ] == 0
+
+
+async def test_expiry_sweep_expires_unauthorized_and_marks_expired_cards(
+    api: Api, ctx: Context, clock: ShiftedClock
+) -> None:
+    unauthorized = await create_setup(api, expireAt=(clock() + timedelta(days=1)).isoformat())
+    authorized = await create_setup(api)
+    result = await pay(api.client, authorized["clientSessionSecret"], expiry="02 / 27")
+    assert result["statusCode"] == 0
+    assert await expire_due(ctx) == 0
+    clock.advance(timedelta(days=2))
+    assert await expire_due(ctx) >= 1
+    gone = (await api.request("GET", f"/setup-intents/{unauthorized['id']}")).json()
+    assert gone["status"] == "Expired"
+    assert gone["clientSessionSecret"] == ""
+    clock.advance(timedelta(days=500))
+    await expire_due(ctx)
+    card = (await api.request("GET", f"/setup-intents/{authorized['id']}")).json()
+    assert card["status"] == "CardExpired"
+    assert card["setupEvents"][-1]["eventType"] == "Error"

@@ -10,7 +10,7 @@ successful charge; ``Unscheduled`` stays ``Authorized`` for further charges. Del
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -67,15 +67,21 @@ def setup_allowed_from(operation: SetupOperation) -> list[str]:
     return sorted({src.value for op, src, _ in TRANSITIONS if op is operation})
 
 
-def card_expired(expiry: str | None, now: datetime) -> bool:
-    """True once the month of a card's ``MM/YY`` expiry has passed."""
+def card_expires_at(expiry: str | None) -> datetime | None:
+    """When a card of ``MM/YY`` expiry stops working: the first instant after its month."""
     if not expiry or len(expiry) != 5 or expiry[2] != "/":
-        return False
+        return None
     try:
         month, year = int(expiry[:2]), 2000 + int(expiry[3:])
+        return datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
     except ValueError:
-        return False
-    return (now.year, now.month) > (year, month)
+        return None
+
+
+def card_expired(expiry: str | None, now: datetime) -> bool:
+    """True once the month of a card's ``MM/YY`` expiry has passed."""
+    ends = card_expires_at(expiry)
+    return ends is not None and now >= ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +108,7 @@ class SetupIntent(Record):
     card_masked: str | None
     card_last4: str | None
     card_expiry: str | None
+    card_expires_at: datetime | None  # the first instant after the card's expiry month
     cardholder_name: str | None
     fingerprint: str | None
     attempt_id: str | None  # the attempt that authorized it

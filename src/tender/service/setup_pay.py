@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from tender.domain.money import format_amount
 from tender.domain.records import Attempt
-from tender.domain.setup import SetupIntent, SetupOperation, SetupStatus
+from tender.domain.setup import SetupIntent, SetupOperation, SetupStatus, card_expires_at
 from tender.domain.status import AttemptState
 from tender.errors import NotFound
 from tender.ids import new_id
@@ -142,7 +142,9 @@ async def record(ctx: Context, setup_id: str, attempt: Attempt, auth: Authorizat
                 event_fields=fields, client_secret=None, card_token=auth.token,
                 processor_data=values["processor_data"], card_brand=settled.card_brand,
                 card_masked=settled.card_masked, card_last4=settled.card_last4,
-                card_expiry=settled.card_expiry, cardholder_name=settled.cardholder_name,
+                card_expiry=settled.card_expiry,
+                card_expires_at=card_expires_at(settled.card_expiry),
+                cardholder_name=settled.cardholder_name,
                 fingerprint=settled.fingerprint, attempt_id=settled.id, authorized_at=now,
             )  # fmt: skip
         return settled

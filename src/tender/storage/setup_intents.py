@@ -93,15 +93,15 @@ async def due_unauthorized(conn: Conn, now: datetime, limit: int) -> list[str]:
     return [row[0] for row in (await conn.execute(query)).all()]
 
 
-async def authorized_with_expiry(conn: Conn, limit: int, after: str = "") -> list[tuple[str, str]]:
-    """(id, card expiry) of Authorized setup intents, by id from ``after``."""
+async def due_card_expiry(conn: Conn, now: datetime, limit: int) -> list[str]:
+    """Authorized setup intents whose card has expired."""
     query = (
-        select(T.c.id, T.c.card_expiry)
-        .where(T.c.status == SetupStatus.AUTHORIZED.value, T.c.id > after)
-        .order_by(T.c.id)
+        select(T.c.id)
+        .where(T.c.status == SetupStatus.AUTHORIZED.value, T.c.card_expires_at <= now)
+        .order_by(T.c.card_expires_at)
         .limit(limit)
     )
-    return [(str(row.id), str(row.card_expiry)) for row in (await conn.execute(query)).all()]
+    return [row[0] for row in (await conn.execute(query)).all()]
 
 
 async def add_setup_event(

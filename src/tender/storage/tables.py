@@ -402,6 +402,7 @@ setup_intents = Table(
     Column("card_masked", String(32)),
     Column("card_last4", String(4)),
     Column("card_expiry", String(8)),
+    Column("card_expires_at", UTCDateTime),
     Column("cardholder_name", String(100)),
     Column("fingerprint", String(64)),
     Column("attempt_id", String(64)),
@@ -411,6 +412,7 @@ setup_intents = Table(
     Column("authorized_at", UTCDateTime),
     Index("ix_setup_intents_account_created", "account_id", "created_at", "id"),
     Index("ix_setup_intents_status_expire", "status", "expire_at"),
+    Index("ix_setup_intents_status_card_expires", "status", "card_expires_at"),
 )
 
 # The setup intent's history as Dojo shows it in ``setupEvents``.

@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("card_token", sa.String(length=200), nullable=True),
         sa.Column("processor_data", JSONDocument, nullable=False),
         *_card_columns(),
+        sa.Column("card_expires_at", UTCDateTime(), nullable=True),
         sa.Column("attempt_id", sa.String(length=64), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
@@ -64,6 +65,9 @@ def upgrade() -> None:
         "ix_setup_intents_account_created", "setup_intents", ["account_id", "created_at", "id"]
     )
     op.create_index("ix_setup_intents_status_expire", "setup_intents", ["status", "expire_at"])
+    op.create_index(
+        "ix_setup_intents_status_card_expires", "setup_intents", ["status", "card_expires_at"]
+    )
 
     op.create_table(
         "setup_events",
