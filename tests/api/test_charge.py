@@ -99,9 +99,7 @@ async def test_create_with_setup_intent_id_checks_it(api: Api, other_api: Api) -
     assert "Amount.CurrencyCode" in wrong["errors"]
 
 
-async def test_charge_needs_a_setup_intent_and_the_right_account(
-    api: Api, other_api: Api
-) -> None:
+async def test_charge_needs_a_setup_intent_and_the_right_account(api: Api, other_api: Api) -> None:
     plain = await api.create()
     assert_problem(await charge(api, plain["id"]), 400)
     setup = await authorized_setup(api, "4242 4242 4242 4242")
