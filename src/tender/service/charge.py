@@ -11,13 +11,11 @@ A declined charge leaves the payment intent as it was (the attempt is in ``payme
 second charge of a paid intent, or one while a charge is in flight, answers 409.
 """
 
-from dataclasses import replace
-
 from tender.domain.records import Attempt, Intent
 from tender.domain.rules import decide as decide_intent
 from tender.domain.setup import ONE_OFF, SetupIntent, SetupOperation, SetupStatus, card_expired
 from tender.domain.status import AttemptState, CaptureMode, Operation
-from tender.errors import InvalidRequest, NotFound
+from tender.errors import InvalidRequest, NotFound, StateConflict
 from tender.ids import new_id
 from tender.processor.protocol import Authorization
 from tender.service import pay
@@ -68,10 +66,15 @@ async def _begin(
             "PaymentIntentId",
             "Only a payment intent created with a setupIntentId can be charged.",
         )
-    state, _ = await state_of(conn, intent)
-    decide_intent(Operation.PAY, state, ctx.clock())  # 409 once paid, or while a charge is open
-    if state.pending_attempt or await attempts_repo.open_attempts(conn, intent.id):
-        decide_intent(Operation.PAY, replace(state, pending_attempt=True), ctx.clock())
+    state, ledger = await state_of(conn, intent)
+    decide_intent(Operation.PAY, state, ctx.clock())  # 409 once paid
+    # A charge at the acquirer, one approved whose capture is under way, or a failed sale's
+    # release: the intent is still Created, but a second charge would authorize twice.
+    busy = state.pending_attempt or state.pending_captures or state.pending_reversal
+    if busy or ledger.authorization or await attempts_repo.open_attempts(conn, intent.id):
+        raise StateConflict(
+            "charge", intent.status.value, [], "a charge of it is already in progress"
+        )
     setup = await setup_repo.get_setup(conn, account.id, setup_id, for_update=True)
     if setup is None:
         raise NotFound(f"No setup intent with id {setup_id}.")
