@@ -19,9 +19,9 @@ from tender.errors import InvalidRequest, NotFound, StateConflict
 from tender.ids import new_id
 from tender.processor.protocol import Authorization
 from tender.service import pay
-from tender.service.accounts import Account
+from tender.service.accounts import Account, account_by_id
 from tender.service.context import Context
-from tender.service.idempotency import IdempotencyKey, Reply, claim, complete
+from tender.service.idempotency import IdempotencyKey, Reply, claim, complete, complete_pending
 from tender.service.intents import check_id, load_for_update
 from tender.service.ledger import state_of
 from tender.service.setup_intents import decide, set_setup_status
@@ -96,19 +96,27 @@ async def _begin(
 
 
 async def _finish(
-    ctx: Context, conn: Conn, account: Account, setup_id: str, attempt: Attempt
-) -> Reply:
-    """After the answer is recorded: a one-off setup intent is Completed by a successful
-    charge; the reply names how the charge ended."""
-    if attempt.state is AttemptState.SUCCEEDED:
+    ctx: Context, conn: Conn, account: Account, setup_id: str, attempt_id: str
+) -> tuple[Reply, bool]:
+    """After the answer is recorded: the reply naming how the charge ended, and whether it is
+    settled. An approval whose capture (or whose failed capture's release) still waits for the
+    acquirer is not settled yet: it answers ``Created``. A settled successful charge completes a
+    one-off setup intent."""
+    found = await attempts_repo.get_attempt(conn, attempt_id)
+    intent = await intents_repo.get_intent(conn, account.id, found.intent_id) if found else None
+    assert found is not None and intent is not None
+    state, _ = await state_of(conn, intent)
+    waiting = state.pending_captures or state.pending_reversal
+    status = "Created" if waiting else _STATUS.get(found.state, "Failed")
+    if status == "Successful":
         setup = await setup_repo.get_setup(conn, account.id, setup_id, for_update=True)
         one_off = setup is not None and setup.mit_type in ONE_OFF
         if setup is not None and one_off and setup.status is SetupStatus.AUTHORIZED:
             new = decide(SetupOperation.COMPLETE, setup)
             await set_setup_status(conn, account, setup, new, ctx.clock())
-    status = _STATUS.get(attempt.state, "Failed")
-    message = pay.PENDING_MESSAGE if status == "Created" else attempt.message
-    return Reply(200, {"paymentIntentId": attempt.intent_id, "status": status, "message": message})
+    message = pay.PENDING_MESSAGE if status == "Created" else found.message
+    body = {"paymentIntentId": found.intent_id, "status": status, "message": message}
+    return Reply(200, body), status != "Created"
 
 
 async def charge(
@@ -131,9 +139,23 @@ async def charge(
             merchant_initiated=True, sale=sale,
         )  # fmt: skip
 
-    attempt = await pay.authorize_and_finish(ctx, intent.id, attempt, call)
+    await pay.authorize_and_finish(ctx, intent.id, attempt, call)
     async with ctx.db.transaction() as conn:
-        reply = await _finish(ctx, conn, account, setup.id, attempt)
-        if attempt.state is not AttemptState.PENDING:
+        reply, settled = await _finish(ctx, conn, account, setup.id, attempt_id)
+        if settled:
             await complete(conn, account.id, idem, reply)
     return reply
+
+
+async def after_recovery(ctx: Context, intent: Intent, attempt_id: str) -> None:
+    """A charge (or its capture) the recovery job settled: what ``charge`` would have done
+    after the answer (a one-off setup intent Completed), and its idempotency key completed
+    with that reply once the charge is settled."""
+    setup_id = intent.details.get("setupIntentId")
+    if not setup_id:
+        return
+    async with ctx.db.transaction() as conn:
+        account = await account_by_id(ctx, conn, intent.account_id)
+        reply, settled = await _finish(ctx, conn, account, setup_id, attempt_id)
+        if settled:
+            await complete_pending(conn, attempt_id, reply)
