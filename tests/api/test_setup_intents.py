@@ -170,3 +170,15 @@ async def test_expiry_sweep_expires_unauthorized_and_marks_expired_cards(
     card = (await api.request("GET", f"/setup-intents/{authorized['id']}")).json()
     assert card["status"] == "CardExpired"
     assert card["setupEvents"][-1]["eventType"] == "Error"
+
+
+async def test_2022_requests_know_no_expire_at(api: Api) -> None:
+    body = {
+        "reference": "r", "merchantInitiatedTransactionType": "NoShow", "terms": "t",
+        "expireAt": "2099-01-01T00:00:00Z",
+    }  # fmt: skip
+    response = await api.request(
+        "POST", "/setup-intents", json=body, headers={"version": "2022-04-07"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["Tender-Ignored-Fields"] == "expireAt"

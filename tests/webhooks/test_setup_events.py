@@ -37,3 +37,8 @@ async def test_setup_intent_events_are_signed_and_delivered(
             {"setupIntentId": setup["id"], "setupIntentStatus": "Completed"},
         ),
     ]  # and no payment-intent event: this subscription did not ask for them
+    log = await api.request("GET", f"/webhooks/{subscription['id']}/deliveries")
+    assert log.status_code == 200
+    assert {d["status"] for d in log.json()["data"]} == {"delivered"}
+    stream = await api.request("GET", "/webhooks/stream", params={"after": 0})
+    assert "setup_intent.created" in [item["event"]["event"] for item in stream.json()["data"]]
