@@ -152,3 +152,14 @@ async def test_fifty_concurrent_charges_charge_once(api: Api, ctx: Context) -> N
     taken = await _count(ctx, captures, captures.c.intent_id == intent["id"])
     assert taken == 1
     assert (await api.get(intent["id"])).json()["capturedAmount"] == 1000
+
+
+async def test_a_no_show_setup_intent_is_charged_once_across_intents(api: Api) -> None:
+    setup = await authorized_setup(api, "4242 4242 4242 4242")  # NoShow
+    intents = [await api.create(setupIntentId=setup["id"]) for _ in range(10)]
+    responses = await asyncio.gather(*(charge(api, i["id"]) for i in intents))
+    assert Counter(r.status_code for r in responses) == {200: 1, 409: 9}
+    paid = [i for i in intents if (await api.get(i["id"])).json()["status"] == "Captured"]
+    assert len(paid) == 1
+    done = (await api.request("GET", f"/setup-intents/{setup['id']}")).json()
+    assert done["status"] == "Completed"

@@ -112,6 +112,7 @@ class SetupIntent(Record):
     cardholder_name: str | None
     fingerprint: str | None
     attempt_id: str | None  # the attempt that authorized it
+    charge_attempt_id: str | None  # a one-off setup intent's charge in flight
     version: int
     created_at: datetime
     updated_at: datetime

@@ -15,7 +15,7 @@ from tender.domain.records import Attempt, Intent
 from tender.domain.rules import decide as decide_intent
 from tender.domain.setup import ONE_OFF, SetupIntent, SetupOperation, SetupStatus, card_expired
 from tender.domain.status import AttemptState, CaptureMode, Operation
-from tender.errors import InvalidRequest, NotFound, StateConflict
+from tender.errors import InvalidRequest, NotFound, SetupStateConflict, StateConflict
 from tender.ids import new_id
 from tender.processor.protocol import Authorization
 from tender.service import pay
@@ -80,6 +80,12 @@ async def _begin(
         raise NotFound(f"No setup intent with id {setup_id}.")
     decide(SetupOperation.CHARGE, setup)
     now = ctx.clock()
+    if setup.mit_type in ONE_OFF and setup.charge_attempt_id:  # charged once: one at a time
+        raise SetupStateConflict(
+            "charge", setup.status.value, [], "another charge of it is in progress"
+        )
+    if setup.mit_type in ONE_OFF:
+        setup = await setup_repo.update_setup(conn, setup, dict(charge_attempt_id=attempt_id))
     attempt = await attempts_repo.insert_attempt(
         conn,
         dict(
@@ -108,12 +114,13 @@ async def _finish(
     state, _ = await state_of(conn, intent)
     waiting = state.pending_captures or state.pending_reversal
     status = "Created" if waiting else _STATUS.get(found.state, "Failed")
-    if status == "Successful":
-        setup = await setup_repo.get_setup(conn, account.id, setup_id, for_update=True)
-        one_off = setup is not None and setup.mit_type in ONE_OFF
-        if setup is not None and one_off and setup.status is SetupStatus.AUTHORIZED:
-            new = decide(SetupOperation.COMPLETE, setup)
-            await set_setup_status(conn, account, setup, new, ctx.clock())
+    setup = await setup_repo.get_setup(conn, account.id, setup_id, for_update=True)
+    if status != "Created" and setup is not None and setup.charge_attempt_id == attempt_id:
+        setup = await setup_repo.update_setup(conn, setup, dict(charge_attempt_id=None))
+    completes = setup is not None and setup.mit_type in ONE_OFF and status == "Successful"
+    if setup is not None and completes and setup.status is SetupStatus.AUTHORIZED:
+        new = decide(SetupOperation.COMPLETE, setup)
+        await set_setup_status(conn, account, setup, new, ctx.clock())
     message = pay.PENDING_MESSAGE if status == "Created" else found.message
     body = {"paymentIntentId": found.intent_id, "status": status, "message": message}
     return Reply(200, body), status != "Created"

@@ -406,6 +406,8 @@ setup_intents = Table(
     Column("cardholder_name", String(100)),
     Column("fingerprint", String(64)),
     Column("attempt_id", String(64)),
+    # A one-off (NoShow) setup intent's charge in flight: a second one waits (409) for it.
+    Column("charge_attempt_id", String(64)),
     Column("version", Integer, nullable=False, default=1),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

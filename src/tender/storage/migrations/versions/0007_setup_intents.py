@@ -51,6 +51,7 @@ def upgrade() -> None:
         *_card_columns(),
         sa.Column("card_expires_at", UTCDateTime(), nullable=True),
         sa.Column("attempt_id", sa.String(length=64), nullable=True),
+        sa.Column("charge_attempt_id", sa.String(length=64), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
