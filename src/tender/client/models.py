@@ -78,6 +78,7 @@ class PaymentIntent(Model):
     metadata: dict[str, str] | None = None
     customer: dict[str, Any] | None = None
     payment_link: str | None = None
+    setup_intent_id: str | None = None
     expire_at: datetime | None = None
     auto_expire_in: str | None = None
     auto_expire_action: str | None = None

@@ -73,9 +73,11 @@ def card_expires_at(expiry: str | None) -> datetime | None:
         return None
     try:
         month, year = int(expiry[:2]), 2000 + int(expiry[3:])
-        return datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
     except ValueError:
         return None
+    if not 1 <= month <= 12:
+        return None
+    return datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
 
 
 def card_expired(expiry: str | None, now: datetime) -> bool:
