@@ -28,7 +28,7 @@ def setup_checkout_page(setup: dict[str, Any], sandbox: bool) -> str:
     methods = setup.get("paymentMethods") or ["Card"]
     intended = setup.get("intendedAmount")
     later = (
-        f'<p class="reference" id="intended">Up to '
+        f'<p class="reference" id="intended">'
         f"{escape(format_amount(intended['value'], intended['currencyCode']))} may be charged "
         "later, as the terms say.</p>"
         if intended
