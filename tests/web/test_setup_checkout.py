@@ -81,3 +81,18 @@ async def test_a_closed_or_unknown_setup_link_gets_a_page(live_server, live_api,
     await page.get_by_role("heading", name="Request canceled").wait_for()
     response = await page.goto(f"{live_server.url}/checkout/si_sandbox_nothing")
     assert response.status == 404
+
+
+async def test_a_wallet_saves_the_card_and_returns_to_the_merchant(
+    live_server, live_api, merchant, page
+) -> None:
+    thanks = merchant.serve("/saved", "<h1>Card saved at the shop</h1>")
+    setup = await create_setup(
+        live_api, paymentMethods=["Card", "Wallet"], config={"redirectUrl": thanks}
+    )
+    await page.goto(f"{live_server.url}/checkout/{setup['id']}")
+    wallet = page.frame_locator("#wallet iframe")
+    await wallet.get_by_role("button", name="Pay with Google Pay").click()
+    await wallet.get_by_role("button", name="Pay", exact=True).click()
+    await page.wait_for_url(f"{thanks}?id={setup['id']}")
+    assert (await setup_status(live_api, setup["id"]))["status"] == "Authorized"
