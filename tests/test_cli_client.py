@@ -167,6 +167,27 @@ async def test_trigger_delivers_the_event_to_a_real_receiver(
     assert intent_id in result.output
 
 
+async def test_trigger_authorizes_a_setup_intent_and_charges_it(
+    live: Live, receiver: Receiver, clock: Any
+) -> None:
+    event = "setup_intent.status_updated"
+    async with await _sdk(live) as sdk:
+        await sdk.webhooks.create(url=receiver.url, events=[event])
+
+    result = await live.tender("trigger", event, "--charge", "--card", "4456 5300 0000 1096")
+    assert result.exit_code == 0, result.output
+    assert "(now Authorized)" in result.output  # Unscheduled: it stays chargeable
+    assert "charged pi_sandbox_" in result.output and ": Successful" in result.output
+
+    await drain(live.ctx, clock)
+    delivered = [r.event for r in receiver.requests if r.event["event"] == event]
+    assert [e["data"]["setupIntentStatus"] for e in delivered] == ["Authorized"]
+    assert delivered[0]["data"]["setupIntentId"] in result.output
+
+    created = await live.tender("trigger", "setup_intent.created")
+    assert created.exit_code == 0 and "(now Created)" in created.output
+
+
 async def test_trigger_without_a_subscription_says_how_to_listen(live: Live) -> None:
     result = await live.tender("trigger", "payment_intent.created")
     assert result.exit_code == 0, result.output

@@ -43,7 +43,11 @@ TRIGGERS = {
     "payment_intent.send-receipt": "create an intent, pay it, and e-mail its receipt",
     "payment_intent.updated": "create an intent and pay it with a test card",
     "payment.successful": "create an intent and pay it with a test card",
+    "setup_intent.created": "create a setup intent",
+    "setup_intent.status_updated": "create a setup intent and authorize a test card on it "
+    "(--charge: then charge it, merchant-initiated)",
 }
+SETUP_TERMS = "Test terms: the merchant may charge this card later (tender trigger)."
 PAID_TRIGGERS = {name for name, what in TRIGGERS.items() if "pay it" in what}
 
 
@@ -259,7 +263,47 @@ def pay(
 Step = Callable[[Tender, dict[str, Any]], None]
 
 
-def _steps(event: str) -> list[tuple[str, Step]]:
+def _setup_steps(event: str, charge: bool) -> list[tuple[str, Step]]:
+    """A setup intent; authorized with a test card; then, with ``--charge``, a payment intent
+    made with it and charged (merchant-initiated)."""
+
+    def create(tender: Tender, state: dict[str, Any]) -> None:
+        state["setup"] = tender.setup_intents.create(
+            reference=f"tender trigger {event}",
+            terms=SETUP_TERMS,
+            merchant_initiated_transaction_type="Unscheduled",
+            intended_amount={"value": state["amount"], "currencyCode": state["currency"]},
+        )
+
+    def authorize(tender: Tender, state: dict[str, Any]) -> None:
+        result = tender.test_helpers.pay(
+            state["setup"].id, card_number=state["card"], three_ds="approve"
+        )
+        if not result.succeeded:
+            err.print(f"[red]error:[/red] the card was not accepted: {escape(_describe(result))}")
+            raise typer.Exit(1)
+
+    def charge_it(tender: Tender, state: dict[str, Any]) -> None:
+        state["intent"] = tender.payment_intents.create(
+            amount={"value": state["amount"], "currencyCode": state["currency"]},
+            reference=f"tender trigger {event} --charge",
+            capture_mode=state["capture_mode"],
+            setup_intent_id=state["setup"].id,
+        )
+        result = tender.payment_intents.charge(state["intent"].id)
+        out.print(f"charged {result.payment_intent_id}: {result.status}", highlight=False)
+        if not result.succeeded:
+            raise typer.Exit(1)
+
+    steps: list[tuple[str, Step]] = [("creating a setup intent", create)]
+    if event == "setup_intent.status_updated":
+        steps.append(("authorizing a test card on it", authorize))
+        if charge:
+            steps.append(("charging it (merchant-initiated)", charge_it))
+    return steps
+
+
+def _steps(event: str, charge: bool = False) -> list[tuple[str, Step]]:
     def create(tender: Tender, state: dict[str, Any]) -> None:
         state["intent"] = tender.payment_intents.create(
             amount={"value": state["amount"], "currencyCode": state["currency"]},
@@ -276,6 +320,8 @@ def _steps(event: str) -> list[tuple[str, Step]]:
     def receipt(tender: Tender, state: dict[str, Any]) -> None:
         tender.payment_intents.send_receipt(state["intent"].id, emails=[state["email"]])
 
+    if event.startswith("setup_intent."):
+        return _setup_steps(event, charge)
     steps: list[tuple[str, Step]] = [("creating a payment intent", create)]
     if event in PAID_TRIGGERS:
         steps.append(("paying it with a test card", pay_it))
@@ -293,6 +339,9 @@ def trigger(
     capture_mode: Annotated[str, typer.Option(help="Auto or Manual")] = "Auto",
     card: Annotated[str, typer.Option(help="Card for the payment step")] = SUCCESS_CARD,
     email: Annotated[str, typer.Option(help="Receipt address")] = "customer@example.com",
+    charge: Annotated[
+        bool, typer.Option("--charge", help="setup_intent.status_updated: then charge the card")
+    ] = False,
 ) -> None:
     """Make EVENT happen on a fresh test intent, to exercise a webhook handler.
 
@@ -306,7 +355,7 @@ def trigger(
     state: dict[str, Any] = dict(
         amount=amount, currency=currency, capture_mode=capture_mode, card=card, email=email
     )
-    steps = _steps(event)
+    steps = _steps(event, charge)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with _client(api_key, url) as tender, Progress(*columns, console=err) as progress:
         task = progress.add_task(steps[0][0], total=len(steps))
@@ -314,9 +363,14 @@ def trigger(
             progress.update(task, description=description)
             step(tender, state)
             progress.advance(task)
-        intent = tender.payment_intents.get(state["intent"].id)
+        if "setup" in state:
+            setup = tender.setup_intents.get(state["setup"].id)
+            subject, status = setup.id, setup.status
+        else:
+            intent = tender.payment_intents.get(state["intent"].id)
+            subject, status = intent.id, intent.status
         listening = [s for s in tender.webhooks.list() if event in s.events]
-    out.print(f"triggered {event} on {intent.id} (now {intent.status})", highlight=False)
+    out.print(f"triggered {event} on {subject} (now {status})", highlight=False)
     if listening:
         urls = ", ".join(s.url or s.id for s in listening)
         err.print(f"the server delivers it to {len(listening)} subscription(s): {urls}")

@@ -102,6 +102,19 @@ class StateConflict(Conflict):
         return {"currentStatus": self.current, "allowedStatuses": self.allowed}
 
 
+class SetupStateConflict(StateConflict):
+    """An operation the setup intent's current status forbids."""
+
+    title = "The setup intent's status does not allow this operation."
+
+    def __init__(
+        self, operation: str, current: str, allowed: Iterable[str], reason: str | None = None
+    ) -> None:
+        super().__init__(operation, current, allowed, reason)
+        assert self.detail is not None
+        self.detail = self.detail.replace("the payment intent", "the setup intent")
+
+
 class IdempotencyInFlight(Conflict):
     title = "A request with this idempotency key is still being processed."
 

@@ -18,6 +18,7 @@ from tender.storage.tables import metadata
 from tests.api.test_gateway import NO_CHALLENGE
 from tests.conftest import Api
 from tests.payhelp import decide, pay
+from tests.setuphelp import authorize, charge, create_setup
 
 CHALLENGE_CARDS = ["4456 5300 0000 1096", "4456 5300 0000 0007", "4000 0084 0000 1629"]
 INVALID = [("4242 4242 4242 4241", "529"), ("4000 0000 0000 0002", "61937")]
@@ -34,6 +35,19 @@ async def dump(ctx: Context) -> str:
             for row in (await conn.execute(select(table))).all():
                 lines.append(json.dumps([table.name, *map(str, row)]))
     return "\n".join(lines)
+
+
+async def _setup_intents(api: Api) -> list[tuple[str, str]]:
+    """Cards authorized on setup intents (with and without a challenge), then charged."""
+    used = []
+    for number, cvv in (("4456 5300 0000 1096", "418"), ("4000 0000 0000 0374", "307")):
+        setup = await create_setup(api)
+        result = await authorize(api.client, setup["clientSessionSecret"], number, cvv=cvv)
+        assert result["statusCode"] == 0
+        intent = await api.create(setupIntentId=setup["id"])
+        await charge(api, intent["id"])
+        used.append((number, cvv))
+    return used
 
 
 async def test_no_card_number_or_cvv_in_rows_or_logs(
@@ -75,11 +89,14 @@ async def test_no_card_number_or_cvv_in_rows_or_logs(
         )
         assert response.json()["statusCode"] in (0, 400, 5)
         used.append((number, cvv))
+    used += await _setup_intents(api)  # cards kept for merchant-initiated charges
     logging.getLogger("tender").info("end of the payment run")
 
     rows = await dump(ctx)
     logs = caplog.text
     assert "payment_attempts" in rows and "INSERT INTO payment_attempts" in logs
+    assert "INSERT INTO setup_attempts" in logs and "INSERT INTO setup_intents" in logs
+    assert '["setup_intents", ' in rows and '["setup_attempts", ' in rows
     assert "************0056" in rows  # the masked form (last four only) is kept, as intended
     assert "520000" not in rows  # the first six digits are not stored
     for number, cvv in used:

@@ -12,7 +12,7 @@ from tender.api import schemas
 from tender.domain.status import CaptureMode, Status
 from tests.conftest import VERSION, Api
 
-PUBLIC = "/payment-intents/public/"
+PUBLIC = ("/payment-intents/public/", "/setup-intents/public/")
 GATEWAY = ("/api/payments/", "/mobile/payments/", "/3ds/")
 CREATE_FIELDS = {
     "amount", "reference", "captureMode", "description", "tipsAmount", "customer",

@@ -144,7 +144,7 @@ CREATE: list[tuple[str, dict[str, Any], str | None]] = [
     ("metadata value 500", {"metadata": {"k": "v" * 500}}, OK),
     ("metadata value 501", {"metadata": {"k": "v" * 501}}, "Metadata.K"),
     ("metadata value number", {"metadata": {"k": 1}}, "Metadata.K"),
-    ("setupIntentId unsupported", {"setupIntentId": "si_sandbox_x"}, "SetupIntentId"),
+    ("setupIntentId unknown", {"setupIntentId": "si_sandbox_x"}, "SetupIntentId"),
     ("orderDetails isUpdate string", {"orderDetails": {"isUpdate": "yes"}}, "OrderDetails.IsUpdate"),
     ("generateRemoteToken string", {"generateRemoteToken": "no"}, "GenerateRemoteToken"),
     ("paymentSource 50", {"paymentSource": "p" * 50}, OK),

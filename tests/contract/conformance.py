@@ -11,10 +11,12 @@ How the documents are read, so that they say what Dojo means:
 
 - ``nullable: true`` beside ``$ref``/``oneOf``/``allOf`` admits null, as the C# generator that
   wrote them means it (an OpenAPI 3.0 validator ignores it there);
-- the documents' two known faults are waived (shared/spec/openapi/README.md):
+- the documents' known faults are waived (shared/spec/openapi/README.md):
   ``PagedPaymentIntent`` is read as ``PagedResultOfPaymentIntent`` (its second ``allOf`` branch
-  forbids every property), and the properties Dojo's own ``PaymentIntent`` examples carry but its
-  schema omits are allowed: they are rows of the README's table of additions;
+  forbids every property), ``SetupIntentResponse`` as one object (its two ``allOf`` branches
+  each forbid the other's properties), and the properties Dojo's own ``PaymentIntent``
+  examples carry but its schema omits are allowed: they are rows of the README's table of
+  additions;
 - Tender's additional response properties are allowed exactly where that README table lists them;
 - ``Subscription.url``: sandbox subscriptions may use ``http://`` to a loopback host (a difference
   the README lists).
@@ -45,11 +47,11 @@ HERE = Path(__file__).resolve().parent
 README = HERE.parents[1] / "README.md"
 ADDITIONS_HEADING = "### Tender's additions to Dojo's answers"
 METHODS = ("get", "post", "put", "patch", "delete")
-# The operations Tender implements: Dojo's payment intents (but charging a saved card, which
-# needs setup intents) and webhooks. Setup intents, customers, terminals and EPOS are not served.
-SERVED = re.compile(r"^/(payment-intents|webhooks)(/|$)")
-NOT_SERVED_OPERATIONS = {("post", "/payment-intents/{paymentIntentId}/charge")}
-API = re.compile(r"^/(payment-intents|webhooks|health)(/|$)")
+# The operations Tender implements: Dojo's payment intents (merchant-initiated charges
+# included), setup intents and webhooks. Customers, terminals and EPOS are not served.
+SERVED = re.compile(r"^/(payment-intents|setup-intents|webhooks)(/|$)")
+NOT_SERVED_OPERATIONS: set[tuple[str, str]] = set()
+API = re.compile(r"^/(payment-intents|setup-intents|webhooks|health)(/|$)")
 _TYPES: dict[str, dict[str, Any]] = {
     "integer": {"type": "integer"},
     "string": {"type": "string"},
@@ -112,6 +114,14 @@ def document(version: str) -> dict[str, Any]:
     doc = _admit_null(raw_document(version))
     schemas = doc["components"]["schemas"]
     schemas["PagedPaymentIntent"] = {"$ref": "#/components/schemas/PagedResultOfPaymentIntent"}
+    public, (_, extra) = (
+        schemas["SetupIntentPublicResponse"],
+        schemas["SetupIntentResponse"]["allOf"],
+    )
+    schemas["SetupIntentResponse"] = {
+        **public,
+        "properties": {**public["properties"], **extra["properties"]},
+    }
     for name, props in additions().items():
         schemas[name].setdefault("properties", {}).update(props)
     schemas["Subscription"]["properties"]["url"]["pattern"] = "^https?://.+"

@@ -12,12 +12,19 @@ from tests.contract.conformance import Example
 
 EXAMPLES = list(conformance.request_examples())
 SERVED = [e for e in EXAMPLES if conformance.served(e.method, e.template)]
-# Dojo's own fault: in 2024-02-05 and 2025-09-10 the SetTipsAmountRequest example is a bare
-# Money, without the tipsAmount its schema requires. Dojo's server refuses it; so does Tender.
+# Dojo's own faults, in 2024-02-05 and 2025-09-10: the SetTipsAmountRequest example is a bare
+# Money, without the tipsAmount its schema requires, and the setup-intent example's
+# intendedAmount.value is the text '1000' where its schema wants an integer. Dojo's schema
+# refuses them; so does Tender (the field at fault, by name).
 BROKEN = {
-    (version, "/payment-intents/{paymentIntentId}/tips-amount", "SetTipsAmountRequest example")
+    (version, template, name): field
     for version in ("2024-02-05", "2025-09-10")
-}
+    for template, name, field in (
+        ("/payment-intents/{paymentIntentId}/tips-amount", "SetTipsAmountRequest example",
+         "TipsAmount"),
+        ("/setup-intents", "example", "IntendedAmount.Value"),
+    )
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("example", SERVED, ids=[e.id for e in SERVED])
@@ -29,9 +36,9 @@ async def test_dojo_request_example_is_accepted(api: Api, example: Example) -> N
         json=example.body,
         headers={"version": example.version, **headers},
     )
-    if (example.version, example.template, example.name) in BROKEN:
+    if (field := BROKEN.get((example.version, example.template, example.name))) is not None:
         assert conformance.errors_of(example.version, example.schema, example.body)
-        assert "TipsAmount" in assert_problem(response, 400)["errors"]
+        assert field in assert_problem(response, 400)["errors"]
         return
     assert 200 <= response.status_code < 300, response.text
     # Every property of Dojo's examples is understood, whatever its spelling.
@@ -53,14 +60,13 @@ async def test_dojos_manual_example_binds_its_pascal_case_properties(api: Api) -
 def test_only_examples_of_operations_tender_does_not_serve_are_left_out() -> None:
     left_out = {(e.method, e.template) for e in EXAMPLES if e not in SERVED}
     assert left_out == {
-        ("post", "/setup-intents"),
         ("post", "/customers"),
         ("patch", "/customers/{customerId}"),
         ("post", "/terminal-sessions"),
         ("put", "/epos/integrations/rest"),
         ("put", "/epos/integrations/ws"),
     }
-    assert len(SERVED) == 29
+    assert len(SERVED) == 31  # 29 + the two setup-intent examples
 
 
 async def test_every_dojo_operation_tender_serves_is_routed(api: Api) -> None:

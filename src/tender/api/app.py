@@ -23,6 +23,7 @@ from tender.api.routes import (
     intents,
     movements,
     receipts,
+    setup_intents,
     threeds,
     webhooks,
 )
@@ -106,6 +107,8 @@ def create_app(
     problems.install(app)
     app.include_router(intents.router)
     app.include_router(movements.router)
+    app.include_router(setup_intents.charge_router)
+    app.include_router(setup_intents.router)
     app.include_router(gateway.router)
     app.include_router(threeds.router)
     app.include_router(receipts.router)

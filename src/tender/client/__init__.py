@@ -47,11 +47,13 @@ from tender.client.errors import (
 )
 from tender.client.models import (
     CaptureResult,
+    ChargeResult,
     Money,
     PaymentIntent,
     Refund,
     ReversalResult,
     SearchPage,
+    SetupIntent,
     TransactionResult,
     WebhookSubscription,
 )
@@ -61,6 +63,7 @@ from tender.client.payment_intents import (
     PaymentIntents,
     Refunds,
 )
+from tender.client.setup_intents import AsyncSetupIntents, SetupIntents
 from tender.client.test_helpers import AsyncTestHelpers, TestHelpers
 from tender.client.webhooks import AsyncWebhooks, Webhooks
 
@@ -71,6 +74,7 @@ __all__ = [
     "AuthenticationError",
     "CaptureDeclinedError",
     "CaptureResult",
+    "ChargeResult",
     "ConflictError",
     "DeclinedError",
     "IdempotencyError",
@@ -88,6 +92,7 @@ __all__ = [
     "ReversalResult",
     "SearchPage",
     "ServerError",
+    "SetupIntent",
     "StateConflictError",
     "Tender",
     "TransactionResult",
@@ -127,6 +132,7 @@ class Tender:
             sleep=sleep,
         )
         self.payment_intents = PaymentIntents(self._http)
+        self.setup_intents = SetupIntents(self._http)
         self.refunds = Refunds(self._http)
         self.webhooks = Webhooks(self._http)
         self.test_helpers = TestHelpers(self._http)
@@ -172,6 +178,7 @@ class AsyncTender:
             sleep=sleep,
         )
         self.payment_intents = AsyncPaymentIntents(self._http)
+        self.setup_intents = AsyncSetupIntents(self._http)
         self.refunds = AsyncRefunds(self._http)
         self.webhooks = AsyncWebhooks(self._http)
         self.test_helpers = AsyncTestHelpers(self._http)

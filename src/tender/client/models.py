@@ -78,11 +78,48 @@ class PaymentIntent(Model):
     metadata: dict[str, str] | None = None
     customer: dict[str, Any] | None = None
     payment_link: str | None = None
+    setup_intent_id: str | None = None
     expire_at: datetime | None = None
     auto_expire_in: str | None = None
     auto_expire_action: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+
+class SetupIntent(Model):
+    """A setup intent: a card kept for later merchant-initiated charges."""
+
+    id: str
+    status: str
+    client_session_secret: str | None = None
+    client_session_secret_expiration_date: datetime | None = None
+    reference: str | None = None
+    terms: str | None = None
+    merchant_initiated_transaction_type: str | None = None
+    intended_amount: Money | None = None
+    description: str | None = None
+    payment_methods: list[str] = Field(default_factory=list)
+    payment_details: dict[str, Any] | None = None
+    setup_events: list[PaymentEvent] = Field(default_factory=list)
+    config: dict[str, Any] | None = None
+    metadata: dict[str, str] | None = None
+    customer: dict[str, Any] | None = None
+    expire_at: datetime | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+class ChargeResult(Model):
+    """The answer of ``payment_intents.charge``: ``Successful``, ``Declined`` or ``Failed``
+    (``Created`` while the acquirer's answer is awaited)."""
+
+    payment_intent_id: str
+    status: str
+    message: str | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "Successful"
 
 
 class SearchPage(Model):

@@ -8,6 +8,7 @@ from tender.client._http import AsyncHTTP, Call, SyncHTTP
 from tender.client._ops import MoneyLike, Op, T, body, model, nothing, seg, statuses_list
 from tender.client.models import (
     CaptureResult,
+    ChargeResult,
     PaymentIntent,
     Refund,
     ReversalResult,
@@ -93,6 +94,9 @@ class _Base:
     ) -> Op[Refund]:
         payload = body(amount=amount, refund_reason=reason, notes=notes)
         return action_op(intent_id, "/refunds", payload, key, model(Refund))
+
+    def _charge(self, intent_id: str, key: str | None) -> Op[ChargeResult]:
+        return action_op(intent_id, "/charge", None, key, model(ChargeResult))
 
     def _receipt(self, intent_id: str, emails: Sequence[str], key: str | None) -> Op[None]:
         return action_op(intent_id, "/receipt", body(emails=list(emails)), key, nothing)
@@ -210,6 +214,13 @@ class PaymentIntents(_Base):
         op = self._refund(intent_id, amount, refund_reason, notes, idempotency_key)
         return self._run(op)
 
+    def charge(self, intent_id: str, *, idempotency_key: str | None = None) -> ChargeResult:
+        """``POST /payment-intents/{id}/charge``: pay an intent created with ``setup_intent_id``
+        with the card kept on that setup intent (merchant-initiated, no 3-D Secure). A declined
+        charge answers ``status="Declined"``; a second charge of a paid intent raises
+        ``StateConflictError``."""
+        return self._run(self._charge(intent_id, idempotency_key))
+
     def send_receipt(
         self, intent_id: str, *, emails: Sequence[str], idempotency_key: str | None = None
     ) -> None:
@@ -324,6 +335,9 @@ class AsyncPaymentIntents(_Base):
     ) -> Refund:
         op = self._refund(intent_id, amount, refund_reason, notes, idempotency_key)
         return await self._run(op)
+
+    async def charge(self, intent_id: str, *, idempotency_key: str | None = None) -> ChargeResult:
+        return await self._run(self._charge(intent_id, idempotency_key))
 
     async def send_receipt(
         self, intent_id: str, *, emails: Sequence[str], idempotency_key: str | None = None

@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 
 from tender.client._http import AsyncHTTP, Call, SyncHTTP
 from tender.client._ops import model, seg
-from tender.client.models import PaymentIntent, TransactionResult
+from tender.client.models import PaymentIntent, SetupIntent, TransactionResult
 from tender.client.payment_intents import get_op
+from tender.client.setup_intents import get_op as setup_get_op
 
 ThreeDs = Literal["approve", "reject"] | None
 _result = model(TransactionResult)
@@ -53,8 +54,13 @@ Step = Generator[Call, Any, TransactionResult]
 
 def pay_flow(intent_id: str, card: dict[str, str], three_ds: ThreeDs) -> Step:
     """The calls of one test payment, written once: each ``yield`` sends a call and receives
-    its answer (the blocking and the asyncio client drive it alike)."""
-    intent: PaymentIntent = model(PaymentIntent)((yield get_op(intent_id, False).call))
+    its answer (the blocking and the asyncio client drive it alike). A setup intent's id
+    (``si_…``) authorizes the card on it (nothing is charged)."""
+    intent: PaymentIntent | SetupIntent
+    if intent_id.startswith("si_"):
+        intent = model(SetupIntent)((yield setup_get_op(intent_id).call))
+    else:
+        intent = model(PaymentIntent)((yield get_op(intent_id, False).call))
     secret = intent.client_session_secret
     if not secret:
         raise ValueError(f"{intent_id} has no client session secret (is it still Created?)")

@@ -25,6 +25,7 @@ from tender.service.cancel import end
 from tender.service.context import Context
 from tender.service.ledger import state_of
 from tender.service.phases import call_processor, settle
+from tender.service.setup_expiry import expire_setups
 from tender.storage import attempts as attempts_repo
 from tender.storage import intents as intents_repo
 from tender.storage.db import Conn
@@ -46,7 +47,7 @@ async def expire_due(ctx: Context) -> int:
         done += await _safely(intent_id, _cancel_unpaid(ctx, intent_id, now))
     for intent_id in authorized:
         done += await _safely(intent_id, _settle_authorization(ctx, intent_id, now))
-    return done
+    return done + await expire_setups(ctx)
 
 
 async def _safely(intent_id: str, work: Awaitable[bool]) -> int:

@@ -28,6 +28,7 @@ from tender.service.inputs import (
 )
 from tender.service.ledger import state_of
 from tender.service.presenter import present, present_new
+from tender.service.setup_links import check_linked_setup
 from tender.service.views import public_view
 from tender.storage import intents as repo
 from tender.storage.db import Conn
@@ -120,8 +121,8 @@ async def create(
     ctx: Context, account: Account, body: CreatePaymentIntent, idem: IdempotencyKey | None
 ) -> Reply:
     currency = _check_currencies(account, body)
-    if body.setup_intent_id is not None:
-        raise InvalidRequest.field("SetupIntentId", "Setup intents are not supported by Tender.")
+    if body.setup_intent_id is not None:  # a merchant-initiated payment (``service.charge``)
+        await check_linked_setup(ctx, account.id, body.setup_intent_id, currency)
     now = ctx.clock()
     expiry = _expiry(body, now, ctx)
     wire = dump(body)

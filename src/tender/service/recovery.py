@@ -17,7 +17,7 @@ from collections.abc import Awaitable
 from tender.domain.records import Capture, Refund, Reversal
 from tender.domain.status import AttemptState, MovementKind, MovementStatus
 from tender.processor.protocol import Authorization, Movement, Outcome
-from tender.service import capture, refund, reverse
+from tender.service import capture, charge, refund, reverse, setup_pay
 from tender.service.accounts import account_by_id
 from tender.service.context import Context
 from tender.service.expiry import release_after_failed_capture
@@ -28,6 +28,7 @@ from tender.service.phases import settle
 from tender.storage import attempts as attempts_repo
 from tender.storage import intents as intents_repo
 from tender.storage import movements as movements_repo
+from tender.storage import setup_intents as setup_repo
 
 log = logging.getLogger("tender.recovery")
 BATCH = 100
@@ -58,11 +59,14 @@ async def recover(ctx: Context) -> int:
     async with ctx.db.transaction(write=False) as conn:
         attempts = await attempts_repo.pending_attempts(conn, older_than, BATCH)
         movements = await movements_repo.pending_movements(conn, older_than, BATCH)
+        setup_attempts = await setup_repo.pending_attempts(conn, older_than, BATCH)
     done = 0
     for attempt_id in attempts:
         done += await _safely(attempt_id, recover_attempt(ctx, attempt_id))
     for kind, movement_id in movements:
         done += await _safely(movement_id, recover_movement(ctx, kind, movement_id))
+    for attempt_id in setup_attempts:
+        done += await _safely(attempt_id, recover_setup_attempt(ctx, attempt_id))
     return done
 
 
@@ -92,8 +96,24 @@ async def recover_attempt(ctx: Context, attempt_id: str) -> bool:
         assert intent is not None
         intent, attempt, sale = await record_authorization(ctx, conn, intent, attempt, found)
     if sale is not None:
-        await complete_sale(ctx, intent.id, attempt, sale)
+        attempt = await complete_sale(ctx, intent.id, attempt, sale)
+    await charge.after_recovery(ctx, intent, attempt_id)  # a merchant-initiated charge's end
     log.info("recovered attempt %s: %s", attempt_id, attempt.state)
+    return True
+
+
+async def recover_setup_attempt(ctx: Context, attempt_id: str) -> bool:
+    """A card authorization on a setup intent, settled as ``setup_pay.record`` would have."""
+    async with ctx.db.transaction(write=False) as conn:
+        attempt = await setup_repo.get_attempt(conn, attempt_id)
+    if attempt is None or attempt.state is not AttemptState.PENDING:
+        return False
+    found = await _lookup(ctx, attempt_id)
+    completing = attempt.three_ds == "challenge"
+    if not isinstance(found, Authorization) or (completing and found.outcome is Outcome.CHALLENGE):
+        found = VOID
+    attempt = await setup_pay.record(ctx, attempt.intent_id, attempt, found)
+    log.info("recovered setup attempt %s: %s", attempt_id, attempt.state)
     return True
 
 
@@ -129,6 +149,8 @@ async def recover_movement(ctx: Context, kind: MovementKind, movement_id: str) -
         await send_release(ctx, intent.id, release, data)
     if isinstance(settled, Capture):
         await release_after_failed_capture(ctx, intent.id, settled, data)
+    if won is not None and isinstance(pending, Capture) and pending.reason == "payment":
+        await charge.after_recovery(ctx, intent, won.id)
     log.info("recovered %s %s: %s", kind, movement_id, settled.status)
     return True
 

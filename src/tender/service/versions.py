@@ -64,6 +64,7 @@ _ADDED_IN_2024 = {
     "ChangeAmount": {"itemLines", "taxLines"},
     "CaptureRequest": {"tipsAmount"},
     "RefundRequest": {"previousTransactionId"},
+    "CreateSetupIntent": {"expireAt", "orderDetails"},
 }  # fmt: skip
 _ONLY_IN_2022 = {"CreatePaymentIntent": {"transactionSource"}}
 

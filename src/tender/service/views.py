@@ -153,6 +153,7 @@ def render_intent(
         "actionLink",
         "metadata",
         "orderDetails",
+        "setupIntentId",
     ):
         if name in details:
             body[name] = details[name]

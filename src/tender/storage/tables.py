@@ -376,3 +376,93 @@ rate_limit_counters = Table(
     Column("expires_at_ms", BigInteger, nullable=False),  # Unix time in milliseconds
     Index("ix_rate_limit_counters_expires", "expires_at_ms"),
 )
+
+# --- setup intents (issue 14): a card kept for merchant-initiated charges ----------------
+
+# The card is kept as the acquirer's token and its processor_data, with its masked form: never
+# the number or the CVV.
+setup_intents = Table(
+    "setup_intents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reference", String(60), nullable=False),
+    Column("mit_type", String(32), nullable=False),  # merchantInitiatedTransactionType
+    Column("terms", Text, nullable=False),
+    Column("currency", String(3)),  # intendedAmount's, when given
+    Column("intended_amount", BigInteger),
+    Column("details", JSONDocument, nullable=False),
+    Column("client_secret", String(200), unique=True),
+    Column("client_secret_expires_at", UTCDateTime),
+    Column("expire_at", UTCDateTime, nullable=False),
+    Column("card_token", String(200)),
+    Column("processor_data", JSONDocument, nullable=False),
+    Column("card_brand", String(16)),
+    Column("card_masked", String(32)),
+    Column("card_last4", String(4)),
+    Column("card_expiry", String(8)),
+    Column("card_expires_at", UTCDateTime),
+    Column("cardholder_name", String(100)),
+    Column("fingerprint", String(64)),
+    Column("attempt_id", String(64)),
+    # A one-off (NoShow) setup intent's charge in flight: a second one waits (409) for it.
+    Column("charge_attempt_id", String(64)),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("authorized_at", UTCDateTime),
+    Index("ix_setup_intents_account_created", "account_id", "created_at", "id"),
+    Index("ix_setup_intents_status_expire", "status", "expire_at"),
+    Index("ix_setup_intents_status_card_expires", "status", "card_expires_at"),
+)
+
+# The setup intent's history as Dojo shows it in ``setupEvents``.
+setup_events = Table(
+    "setup_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "setup_intent_id", String(64), ForeignKey("setup_intents.id"), nullable=False, index=True
+    ),
+    Column("event_type", String(24), nullable=False),
+    Column("transaction_id", String(64)),
+    Column("auth_code", String(16)),
+    Column("card_number", String(32)),  # masked: last four only
+    Column("expiry_date", String(8)),
+    Column("card_type", String(16)),
+    Column("cardholder_name", String(100)),
+    Column("message", String(200)),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# The customer's attempts to authorize a card on a setup intent: the columns of
+# payment_attempts (so 3-D Secure and the gateway's answers work alike), ``intent_id`` naming
+# the setup intent.
+setup_attempts = Table(
+    "setup_attempts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("intent_id", String(64), ForeignKey("setup_intents.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, index=True),
+    Column("method", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("message", String(200), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("auth_code", String(16)),
+    Column("transaction_id", String(64)),
+    Column("card_brand", String(16)),
+    Column("card_masked", String(32)),
+    Column("card_last4", String(4)),
+    Column("card_expiry", String(8)),
+    Column("cardholder_name", String(100)),
+    Column("fingerprint", String(64)),
+    Column("three_ds", String(16)),
+    Column("otp_code", String(8)),
+    Column("processor_data", JSONDocument, nullable=False),
+    Column("release_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("completed_at", UTCDateTime),
+    Index("ix_setup_attempts_state_created", "state", "created_at"),
+)

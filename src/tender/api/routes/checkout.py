@@ -14,8 +14,8 @@ from starlette.types import Scope
 from tender.api.deps import Ctx
 from tender.api.path_ids import PathId
 from tender.errors import NotFound
-from tender.service import checkout
-from tender.web import PAYMENTS_DIR, SITE_DIR, pages
+from tender.service import checkout, setup_checkout
+from tender.web import PAYMENTS_DIR, SITE_DIR, pages, setup_pages
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,6 +35,8 @@ def _html(body: str, status: int = 200) -> HTMLResponse:
 @router.get("/checkout/{paymentIntentId:id}")
 async def checkout_page(paymentIntentId: PathId, ctx: Ctx) -> HTMLResponse:
     """The payment form while the intent can be paid; a clear page when it cannot."""
+    if paymentIntentId.startswith("si_"):  # a setup intent's link: save a card, charge nothing
+        return await _setup_page(paymentIntentId, ctx)
     try:
         view = await checkout.open_checkout(ctx, paymentIntentId)
     except NotFound:
@@ -48,11 +50,32 @@ async def checkout_page(paymentIntentId: PathId, ctx: Ctx) -> HTMLResponse:
 @router.get("/checkout/{paymentIntentId:id}/result")
 async def result_page(paymentIntentId: PathId, ctx: Ctx) -> HTMLResponse:
     """Where the checkout lands when the intent has no ``config.redirectUrl``."""
+    if paymentIntentId.startswith("si_"):
+        return await _setup_result(paymentIntentId, ctx)
     try:
         view = await checkout.result(ctx, paymentIntentId)
     except NotFound:
         return _html(pages.not_found_page(), 404)
     return _html(pages.message_page(view.intent, view.state))
+
+
+async def _setup_page(setup_id: str, ctx: Ctx) -> HTMLResponse:
+    try:
+        view = await setup_checkout.open_setup_checkout(ctx, setup_id)
+    except NotFound:
+        return _html(pages.not_found_page(), 404)
+    if view.state == "pay":
+        sandbox = setup_id.startswith("si_sandbox_")
+        return _html(setup_pages.setup_checkout_page(view.intent, sandbox))
+    return _html(setup_pages.setup_message_page(view.intent, view.state))
+
+
+async def _setup_result(setup_id: str, ctx: Ctx) -> HTMLResponse:
+    try:
+        view = await setup_checkout.setup_result(ctx, setup_id)
+    except NotFound:
+        return _html(pages.not_found_page(), 404)
+    return _html(setup_pages.setup_message_page(view.intent, view.state))
 
 
 class _Static(StaticFiles):

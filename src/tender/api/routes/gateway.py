@@ -20,8 +20,9 @@ from tender.api.path_ids import PathToken
 from tender.api.problems import problem_response, trace_id_of
 from tender.api.schemas import Out
 from tender.errors import TooManyRequests
-from tender.service import pay, threeds
+from tender.service import pay, setup_pay, threeds
 from tender.service.gateway_inputs import CardPayment, ThreeDsComplete, WalletPayment
+from tender.service.setup_intents import is_setup_secret
 
 router = APIRouter(tags=["Gateway (browser library)"])
 log = logging.getLogger("tender.gateway")
@@ -38,6 +39,9 @@ class GatewayResult(Out):
     status_code: int = Field(description=STATUS_CODES)
     message: str
     payment_intent_id: str | None = None
+    setup_intent_id: str | None = Field(
+        default=None, description="Instead of paymentIntentId when the token is a setup intent's"
+    )
     auth_code: str | None = None
     transaction_id: str | None = None
     step_up_url: str | None = Field(
@@ -113,6 +117,8 @@ async def pay_with_card(token: PathToken, request: Request, ctx: Ctx) -> JSONRes
     become `Captured`, Manual ones `Authorized`; a declined attempt leaves the intent `Created`.
     The token is single use: refresh the secret after a failed attempt."""
     body = await _json(request)
+    if is_setup_secret(token):  # a setup intent: the card is verified and kept, not charged
+        return await _answer(request, setup_pay.pay_card(ctx, token, body, _client(request)))
     return await _answer(request, pay.pay_card(ctx, token, body, _client(request)))
 
 
@@ -125,6 +131,9 @@ async def pay_with_card(token: PathToken, request: Request, ctx: Ctx) -> JSONRes
 async def pay_with_google_pay(token: PathToken, request: Request, ctx: Ctx) -> JSONResponse:
     """A simulated wallet: no 3-D Secure (the device authenticated the cardholder)."""
     body = await _json(request)
+    if is_setup_secret(token):
+        work = setup_pay.pay_wallet(ctx, token, "GooglePay", body, _client(request))
+        return await _answer(request, work)
     return await _answer(request, pay.pay_wallet(ctx, token, "GooglePay", body, _client(request)))
 
 
@@ -137,6 +146,9 @@ async def pay_with_google_pay(token: PathToken, request: Request, ctx: Ctx) -> J
 async def pay_with_apple_pay(token: PathToken, request: Request, ctx: Ctx) -> JSONResponse:
     """A simulated wallet: no 3-D Secure (the device authenticated the cardholder)."""
     body = await _json(request)
+    if is_setup_secret(token):
+        work = setup_pay.pay_wallet(ctx, token, "ApplePay", body, _client(request))
+        return await _answer(request, work)
     return await _answer(request, pay.pay_wallet(ctx, token, "ApplePay", body, _client(request)))
 
 
@@ -148,7 +160,10 @@ async def _complete(token: str, request: Request, ctx: Ctx) -> JSONResponse:
         return JSONResponse(
             {"statusCode": 400, "message": "Invalid request: check md."}, headers=CORS
         )
-    return await _answer(request, threeds.complete(ctx, token, body.md or body.transaction_id))
+    md = body.md or body.transaction_id
+    if setup_pay.is_setup_attempt(md):
+        return await _answer(request, setup_pay.complete(ctx, token, md))
+    return await _answer(request, threeds.complete(ctx, token, md))
 
 
 _COMPLETE_DOC = _body(ThreeDsComplete, "`md` from the statusCode 3 answer (`transactionId` too)")

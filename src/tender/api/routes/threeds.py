@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from tender.api.deps import Ctx
 from tender.api.path_ids import PathId
-from tender.service import limits, threeds
+from tender.service import limits, setup_pay, threeds
 
 router = APIRouter(tags=["3-D Secure (sandbox issuer)"])
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
@@ -75,7 +75,8 @@ async def challenge_page(
     ctx: Ctx,
     returnUrl: Annotated[str | None, Query(description="Same-origin path to go to after")] = None,
 ) -> HTMLResponse:
-    view = await threeds.challenge(ctx, attemptId)
+    service = setup_pay if setup_pay.is_setup_attempt(attemptId) else threeds
+    view = await service.challenge(ctx, attemptId)
     back = safe_return_url(returnUrl)
     if view.result is not None:
         return _result(attemptId, view.result, back)
@@ -89,13 +90,14 @@ async def challenge_decision(attemptId: PathId, request: Request, ctx: Ctx) -> H
     decision = (form.get("decision") or [""])[0]
     code = (form.get("code") or [""])[0]
     back = safe_return_url((form.get("returnUrl") or [""])[0])
+    service = setup_pay if setup_pay.is_setup_attempt(attemptId) else threeds
     if decision not in ("approve", "reject"):
-        view = await threeds.challenge(ctx, attemptId, "Choose Approve or Reject.")
+        view = await service.challenge(ctx, attemptId, "Choose Approve or Reject.")
         return _page(view, back)
     try:
-        result = await threeds.decide_challenge(ctx, attemptId, decision == "approve", code)
+        result = await service.decide_challenge(ctx, attemptId, decision == "approve", code)
     except threeds.WrongCode:
-        view = await threeds.challenge(ctx, attemptId, "That code is not right; try again.")
+        view = await service.challenge(ctx, attemptId, "That code is not right; try again.")
         return _page(view, back)
     await limits.challenge_decided(ctx, result, request.client.host if request.client else None)
     return _result(attemptId, result, back)

@@ -65,8 +65,10 @@
 
   /* A used or failed secret cannot be retried: get a new one, then render the form afresh. */
   function renew() {
-    return fetch("/payment-intents/public/" + encodeURIComponent(data.id) +
-                 "/refresh-client-session-secret", { method: "POST", headers: { version: "2024-02-05" } })
+    // A setup intent's page names its own refresh path (refreshPath).
+    var path = data.refreshPath || "/payment-intents/public/" + encodeURIComponent(data.id) +
+               "/refresh-client-session-secret";
+    return fetch(path, { method: "POST", headers: { version: "2024-02-05" } })
       .then(function (response) {
         if (!response.ok) throw new Error("refresh failed");
         return response.json();
@@ -80,7 +82,7 @@
   function finish(result) {
     if (result && result.statusCode === 0) {
       showError("");
-      payButton.textContent = "Paid ✓";
+      payButton.textContent = data.doneLabel || "Paid ✓";
       window.location.assign(data.redirectUrl);
       return;
     }
