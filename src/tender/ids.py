@@ -7,7 +7,24 @@ import base64
 import secrets
 
 PREFIXES = frozenset(
-    {"pi", "cp", "rfnd", "rvs", "evt", "ws", "sc", "si", "cust", "acc", "key", "att", "dlv", "usr"}
+    {
+        "pi",
+        "cp",
+        "rfnd",
+        "rvs",
+        "evt",
+        "ws",
+        "sc",
+        "si",
+        "cust",
+        "acc",
+        "key",
+        "att",
+        "dlv",
+        "usr",
+        "pm",
+        "cs",
+    }
 )
 
 

@@ -46,10 +46,10 @@ README = HERE.parents[1] / "README.md"
 ADDITIONS_HEADING = "### Tender's additions to Dojo's answers"
 METHODS = ("get", "post", "put", "patch", "delete")
 # The operations Tender implements: Dojo's payment intents (but charging a saved card, which
-# needs setup intents) and webhooks. Setup intents, customers, terminals and EPOS are not served.
-SERVED = re.compile(r"^/(payment-intents|webhooks)(/|$)")
+# needs setup intents), webhooks and customers. Setup intents, terminals and EPOS are not served.
+SERVED = re.compile(r"^/(payment-intents|webhooks|customers)(/|$)")
 NOT_SERVED_OPERATIONS = {("post", "/payment-intents/{paymentIntentId}/charge")}
-API = re.compile(r"^/(payment-intents|webhooks|health)(/|$)")
+API = re.compile(r"^/(payment-intents|webhooks|health|customers)(/|$)")
 _TYPES: dict[str, dict[str, Any]] = {
     "integer": {"type": "integer"},
     "string": {"type": "string"},

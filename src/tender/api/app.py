@@ -17,6 +17,7 @@ from tender.api.cors import PublicCors
 from tender.api.middleware import RequestGuard
 from tender.api.routes import (
     checkout,
+    customers,
     docs,
     gateway,
     health,
@@ -106,6 +107,7 @@ def create_app(
     problems.install(app)
     app.include_router(intents.router)
     app.include_router(movements.router)
+    app.include_router(customers.router)
     app.include_router(gateway.router)
     app.include_router(threeds.router)
     app.include_router(receipts.router)

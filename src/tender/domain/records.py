@@ -46,6 +46,7 @@ class Intent(Record):
     version: int  # bumped by every change; an update under the row lock checks it
     created_at: datetime
     updated_at: datetime
+    customer_id: str | None = None  # the Dojo customer (``cust_…``) it was created for
 
     @property
     def total_amount(self) -> int:
