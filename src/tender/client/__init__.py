@@ -26,6 +26,7 @@ from tender.client._http import (
     AsyncHTTP,
     SyncHTTP,
 )
+from tender.client.customers import AsyncCustomers, Customers
 from tender.client.errors import (
     APIConnectionError,
     APIError,
@@ -47,6 +48,9 @@ from tender.client.errors import (
 )
 from tender.client.models import (
     CaptureResult,
+    Customer,
+    CustomerPaymentMethods,
+    CustomerSecret,
     Money,
     PaymentIntent,
     Refund,
@@ -72,6 +76,9 @@ __all__ = [
     "CaptureDeclinedError",
     "CaptureResult",
     "ConflictError",
+    "Customer",
+    "CustomerPaymentMethods",
+    "CustomerSecret",
     "DeclinedError",
     "IdempotencyError",
     "InvalidRequestError",
@@ -129,6 +136,7 @@ class Tender:
         self.payment_intents = PaymentIntents(self._http)
         self.refunds = Refunds(self._http)
         self.webhooks = Webhooks(self._http)
+        self.customers = Customers(self._http)
         self.test_helpers = TestHelpers(self._http)
 
     def close(self) -> None:
@@ -174,6 +182,7 @@ class AsyncTender:
         self.payment_intents = AsyncPaymentIntents(self._http)
         self.refunds = AsyncRefunds(self._http)
         self.webhooks = AsyncWebhooks(self._http)
+        self.customers = AsyncCustomers(self._http)
         self.test_helpers = AsyncTestHelpers(self._http)
 
     async def close(self) -> None:
