@@ -24,6 +24,7 @@ from tender.api.routes import (
     intents,
     movements,
     receipts,
+    saved_gateway,
     threeds,
     webhooks,
 )
@@ -109,6 +110,7 @@ def create_app(
     app.include_router(movements.router)
     app.include_router(customers.router)
     app.include_router(gateway.router)
+    app.include_router(saved_gateway.router)
     app.include_router(threeds.router)
     app.include_router(receipts.router)
     app.include_router(webhooks.router)

@@ -19,7 +19,7 @@ from tender.domain.rules import IntentState, decide
 from tender.domain.status import AttemptState, CaptureMode, Operation
 from tender.errors import StateConflict
 from tender.ids import new_id
-from tender.service import limits
+from tender.service import card_store, customers, limits
 from tender.service.accounts import account_by_id
 from tender.service.context import Context
 from tender.service.gateway_inputs import GatewayModel, Str, problems_of
@@ -141,3 +141,22 @@ async def pay_saved(
     if target is not None and limits.enabled(ctx) and result.get("statusCode") in limits.DECLINED:
         await limits.card_declined(ctx, target, client)
     return result
+
+
+async def options(ctx: Context, token: str) -> dict[str, Any]:
+    """What the browser library offers for the intent ``token`` pays: the "Save this card"
+    checkbox (``offerSave``) and the intent's customer's saved cards that can still pay.
+    Nothing for an unknown, used or expired token."""
+    async with ctx.db.transaction() as conn:
+        intent = await intents_repo.get_intent_by_secret(conn, token) if token else None
+        expires = intent.client_secret_expires_at if intent else None
+        if intent is None or expires is None or expires <= ctx.clock():
+            return {"offerSave": False, "savedPaymentMethods": []}
+        offered = card_store.SAVED_CARD in (intent.details.get("paymentMethods") or [])
+        if not offered or intent.customer_id is None:
+            return {"offerSave": False, "savedPaymentMethods": []}
+        found = await repo.get_customers(conn, intent.account_id, [intent.customer_id])
+        if not found:
+            return {"offerSave": False, "savedPaymentMethods": []}
+        methods = await customers.usable_methods(ctx, conn, intent.customer_id)
+    return {"offerSave": True, "savedPaymentMethods": [customers.method_view(m) for m in methods]}
