@@ -4,7 +4,7 @@ offers saved cards, a payment that saves the card, the customer's saved cards.""
 from typing import Any
 
 from tests.conftest import Api
-from tests.payhelp import pay
+from tests.payhelp import FUTURE, pay
 
 SAVED = ["Card", "SavedCard"]
 
@@ -38,11 +38,16 @@ async def methods(api: Api, customer_id: str, cs: str) -> list[dict[str, Any]]:
 
 
 async def save_card(
-    api: Api, customer_id: str, number: str = "5200 0000 0000 0056", **fields: Any
+    api: Api,
+    customer_id: str,
+    number: str = "5200 0000 0000 0056",
+    expiry: str = FUTURE,
+    **fields: Any,
 ) -> dict[str, Any]:
     """Pay an intent of the customer's with ``number``, agreeing to save it."""
     intent = await intent_for(api, customer_id, **fields)
-    result = await pay(api.client, intent["clientSessionSecret"], number, savePaymentMethod=True)
+    token = intent["clientSessionSecret"]
+    result = await pay(api.client, token, number, expiry=expiry, savePaymentMethod=True)
     assert result["statusCode"] == 0, result
     return intent
 

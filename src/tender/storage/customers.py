@@ -7,7 +7,9 @@ from typing import Any
 from sqlalchemy import Row, and_, insert, or_, select, update
 
 from tender.domain.customers import Customer, PaymentMethod
+from tender.domain.records import Intent
 from tender.storage.db import Conn
+from tender.storage.intents import intent_of
 from tender.storage.tables import customer_secrets, customers, payment_intents, payment_methods
 
 C = customers
@@ -134,13 +136,20 @@ async def delete_methods_of(conn: Conn, customer_id: str, now: datetime) -> None
     await conn.execute(query)
 
 
-async def intent_ids_of(conn: Conn, account_id: str, customer_id: str, limit: int) -> list[str]:
+async def intents_of(conn: Conn, account_id: str, customer_id: str, limit: int) -> list[Intent]:
     """The newest payment intents created for a customer."""
     P = payment_intents
     query = (
-        select(P.c.id)
+        select(P)
         .where(P.c.customer_id == customer_id, P.c.account_id == account_id)
-        .order_by(P.c.created_at.desc())
+        .order_by(P.c.created_at.desc(), P.c.id.desc())
         .limit(limit)
     )
-    return [row[0] for row in await conn.execute(query)]
+    return [intent_of(row) for row in await conn.execute(query)]
+
+
+async def all_methods_of(conn: Conn, customer_id: str) -> list[PaymentMethod]:
+    """Every saved card a customer has had (deleted ones too), newest first: the dashboard's
+    history of them."""
+    query = select(M).where(M.c.customer_id == customer_id).order_by(M.c.created_at.desc(), M.c.id)
+    return [_method(row) for row in await conn.execute(query)]
