@@ -166,3 +166,24 @@ async def test_deleting_a_customer_deletes_its_cards(api: Api) -> None:
     assert_problem(await api.client.get(path, headers=public(cs)), 401)
     paid: dict[str, Any] = (await api.get(intent["id"])).json()
     assert paid["status"] == "Captured"  # its payments stay
+
+
+async def test_the_customer_side_answers_cors_for_a_merchants_page(api: Api) -> None:
+    ada = await customer(api)
+    path = f"/customers/public/{ada['id']}/payment-methods"
+    preflight = await api.client.options(
+        path,
+        headers={
+            "Origin": "https://shop.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization, version",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "authorization" in preflight.headers["access-control-allow-headers"].lower()
+    private = await api.client.options(
+        "/customers",
+        headers={"Origin": "https://shop.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert "access-control-allow-origin" not in private.headers
