@@ -5,6 +5,8 @@ from datetime import timedelta
 from typing import Any
 
 from tender.clock import ShiftedClock
+from tender.service.context import Context
+from tests.api.test_card_secrecy import dump
 from tests.conftest import Api, assert_problem
 from tests.customerhelp import customer, methods, save_card, secret
 
@@ -187,3 +189,11 @@ async def test_the_customer_side_answers_cors_for_a_merchants_page(api: Api) -> 
         headers={"Origin": "https://shop.example", "Access-Control-Request-Method": "POST"},
     )
     assert "access-control-allow-origin" not in private.headers
+
+
+async def test_a_customer_secret_is_stored_hashed_only(api: Api, ctx: Context) -> None:
+    ada = await customer(api)
+    cs = await secret(api, ada["id"])
+    rows = await dump(ctx)
+    assert "customer_secrets" in rows and cs not in rows
+    assert cs.removeprefix("cs_sandbox_") not in rows

@@ -152,3 +152,23 @@ async def test_fifty_payments_with_one_card_on_fifty_intents(api: Api) -> None:
         got = (await api.get(i["id"])).json()
         assert got["status"] == "Captured"
         assert got["totalAmount"]["value"] == i["amount"]["value"]
+
+
+async def test_the_gateway_tells_the_browser_what_to_offer(api: Api) -> None:
+    ada = await customer(api)
+    first = await save_card(api, ada["id"])
+
+    async def options(token: str) -> dict[str, Any]:
+        response = await api.client.get(f"/api/payments/{token}/saved-cards")
+        assert response.status_code == 200
+        body: dict[str, Any] = response.json()
+        return body
+
+    used = await options(first["clientSessionSecret"])
+    assert used == {"offerSave": False, "savedPaymentMethods": []}
+    offered = await options((await intent_for(api, ada["id"]))["clientSessionSecret"])
+    assert offered["offerSave"] is True
+    assert [m["cardDetails"]["pan"] for m in offered["savedPaymentMethods"]] == ["************0056"]
+    plain = await options((await api.create(customer={"id": ada["id"]}))["clientSessionSecret"])
+    assert plain == {"offerSave": False, "savedPaymentMethods": []}
+    assert await options("nobody") == {"offerSave": False, "savedPaymentMethods": []}
