@@ -172,3 +172,13 @@ async def test_the_gateway_tells_the_browser_what_to_offer(api: Api) -> None:
     plain = await options((await api.create(customer={"id": ada["id"]}))["clientSessionSecret"])
     assert plain == {"offerSave": False, "savedPaymentMethods": []}
     assert await options("nobody") == {"offerSave": False, "savedPaymentMethods": []}
+
+
+async def test_the_payment_event_names_the_saved_card(api: Api) -> None:
+    ada = await customer(api)
+    await save_card(api, ada["id"])
+    [card] = await methods(api, ada["id"], await secret(api, ada["id"]))
+    intent = await intent_for(api, ada["id"])
+    assert (await pay_saved(api, intent["clientSessionSecret"], card["id"]))["statusCode"] == 0
+    events = (await api.get(intent["id"])).json()["paymentEvents"]
+    assert card["id"] in [e.get("paymentMethodId") for e in events]

@@ -81,6 +81,7 @@ class Attempt(Record):
     release_at: datetime | None  # authorizations: when the expiry job settles them
     created_at: datetime
     completed_at: datetime | None
+    payment_method_id: str | None = None  # the saved card (pm_…) it was paid with
 
 
 @dataclass(frozen=True, slots=True)

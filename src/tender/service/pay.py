@@ -105,6 +105,7 @@ def card_fields(attempt: Attempt) -> dict[str, Any]:
         "expiry_date": attempt.card_expiry,
         "card_type": attempt.card_brand,
         "cardholder_name": attempt.cardholder_name,
+        "payment_method_id": attempt.payment_method_id,
     }
 
 

@@ -96,7 +96,7 @@ async def _begin(
                     message="Waiting for the acquirer", amount=intent.total_amount,
                     card_brand=method.card_brand, card_masked=method.card_masked,
                     card_last4=method.card_last4, card_expiry=method.card_expiry,
-                    fingerprint=method.fingerprint, processor_data={},
+                    fingerprint=method.fingerprint, processor_data={}, payment_method_id=method.id,
                     created_at=ctx.clock(),
                 ),
             )  # fmt: skip

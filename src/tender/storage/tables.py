@@ -165,6 +165,7 @@ payment_attempts = Table(
     Column("release_at", UTCDateTime),  # Manual authorizations: when expiry acts on them
     Column("created_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
+    Column("payment_method_id", String(64)),  # the saved card (pm_…) it was paid with
     Index("ix_payment_attempts_state_release", "state", "release_at"),
     # Covers the dashboard overview's join from intents to their finished attempts.
     Index(

@@ -1,4 +1,5 @@
-"""customers: customers, customer secrets, saved payment methods; payment intents' customer
+"""customers: customers, customer secrets, saved payment methods; intents' customer, attempts'
+saved card
 
 Revision ID: 0007_customers
 Revises: 0006_security
@@ -80,9 +81,13 @@ def upgrade() -> None:
     with op.batch_alter_table("payment_intents") as batch:
         batch.add_column(sa.Column("customer_id", sa.String(length=64), nullable=True))
         batch.create_index("ix_payment_intents_customer", ["customer_id", "created_at"])
+    with op.batch_alter_table("payment_attempts") as batch:
+        batch.add_column(sa.Column("payment_method_id", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("payment_attempts") as batch:
+        batch.drop_column("payment_method_id")
     with op.batch_alter_table("payment_intents") as batch:
         batch.drop_index("ix_payment_intents_customer")
         batch.drop_column("customer_id")
