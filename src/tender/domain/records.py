@@ -82,6 +82,7 @@ class Attempt(Record):
     created_at: datetime
     completed_at: datetime | None
     payment_method_id: str | None = None  # the saved card (pm_…) it was paid with
+    save_card: bool = False  # the customer agreed to save the card (savePaymentMethod)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,10 +39,10 @@ def is_saved_card_payment(raw: Any) -> bool:
 async def keep(
     ctx: Context, conn: Conn, intent: Intent, attempt: Attempt, auth: Authorization
 ) -> PaymentMethod | None:
-    """Record the card of an approved authorization that carries a new token (called under the
-    intent's lock, in the transaction that records the approval). A token already saved (a
-    payment made with a saved card) and an intent without a live customer keep nothing."""
-    if auth.token is None or intent.customer_id is None:
+    """Record the card of an approved authorization of an attempt the customer agreed to save
+    (``save_card``), under the intent's lock, in the transaction that records the approval. An
+    intent without a live customer keeps nothing; the same card saved again gets the new token."""
+    if not attempt.save_card or auth.token is None or intent.customer_id is None:
         return None
     found = await repo.get_customers(conn, intent.account_id, [intent.customer_id])
     if not found or attempt.card_masked is None:

@@ -418,6 +418,9 @@ async def _pay(
                     card_expiry=card.expiry, cardholder_name=card.holder,
                     fingerprint=fingerprint,
                     processor_data={}, created_at=now,
+                    save_card=wallet is None and card_store.may_save(
+                        intent, getattr(body, "save_payment_method", None)
+                    ),
                 ),
             )  # fmt: skip
             details = _merged_details(intent, body)
@@ -428,15 +431,12 @@ async def _pay(
     except GatewayAnswer as exc:
         return exc.body()
     sale = intent.capture_mode is CaptureMode.AUTO
-    store = wallet is None and card_store.may_save(
-        intent, getattr(body, "save_payment_method", None)
-    )
 
     def call() -> Any:
         assert card is not None
         return ctx.processor.authorize(
             card, attempt.amount, intent.currency, reference=attempt.id, wallet=wallet, sale=sale,
-            store=store,
+            store=attempt.save_card,
         )  # fmt: skip
 
     return attempt_answer(ctx, await authorize_and_finish(ctx, intent.id, attempt, call))

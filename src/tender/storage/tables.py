@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from tender.storage.types import JSONDocument, UTCDateTime
@@ -166,6 +167,8 @@ payment_attempts = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
     Column("payment_method_id", String(64)),  # the saved card (pm_…) it was paid with
+    # The customer agreed to save the card (savePaymentMethod): its approval keeps it.
+    Column("save_card", Boolean, nullable=False, server_default=false()),
     Index("ix_payment_attempts_state_release", "state", "release_at"),
     # Covers the dashboard overview's join from intents to their finished attempts.
     Index(

@@ -83,10 +83,14 @@ def upgrade() -> None:
         batch.create_index("ix_payment_intents_customer", ["customer_id", "created_at"])
     with op.batch_alter_table("payment_attempts") as batch:
         batch.add_column(sa.Column("payment_method_id", sa.String(length=64), nullable=True))
+        batch.add_column(
+            sa.Column("save_card", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("payment_attempts") as batch:
+        batch.drop_column("save_card")
         batch.drop_column("payment_method_id")
     with op.batch_alter_table("payment_intents") as batch:
         batch.drop_index("ix_payment_intents_customer")
