@@ -23,6 +23,8 @@ PREFIXES = frozenset(
         "satt",
         "dlv",
         "usr",
+        "pm",
+        "cs",
     }
 )
 

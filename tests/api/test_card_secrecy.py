@@ -9,6 +9,7 @@ are distinctive and searched as standalone values, so random ids cannot hide or 
 import json
 import logging
 import re
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from tender.service.context import Context
 from tender.storage.tables import metadata
 from tests.api.test_gateway import NO_CHALLENGE
 from tests.conftest import Api
+from tests.customerhelp import customer, intent_for, methods, pay_saved, secret
 from tests.payhelp import decide, pay
 from tests.setuphelp import authorize, charge, create_setup
 
@@ -47,6 +49,30 @@ async def _setup_intents(api: Api) -> list[tuple[str, str]]:
         intent = await api.create(setupIntentId=setup["id"])
         await charge(api, intent["id"])
         used.append((number, cvv))
+    return used
+
+
+async def _saved_cards(api: Api, cvvs: Iterator[str]) -> list[tuple[str, str]]:
+    """Save cards (one after its challenge), list them, pay with them (CVV given again)."""
+    used = []
+    ada = await customer(api)
+    for number in ("4000 0000 0000 3220", "4456 5300 0000 1096"):
+        cvv = next(cvvs)
+        intent = await intent_for(api, ada["id"])
+        token = intent["clientSessionSecret"]
+        result = await pay(api.client, token, number, cvv, savePaymentMethod=True)
+        if result["statusCode"] == 3:
+            await decide(api.client, result["md"], "approve")
+        used.append((number, cvv))
+    cards = await methods(api, ada["id"], await secret(api, ada["id"]))
+    assert len(cards) == 2
+    for card in cards:
+        cvv = next(cvvs)
+        intent = await intent_for(api, ada["id"])
+        result = await pay_saved(api, intent["clientSessionSecret"], card["id"], cvv)
+        if result["statusCode"] == 3:
+            await decide(api.client, result["md"], "approve")
+        used.append(("4000 0000 0000 3220", cvv))  # the number is searched, not the pan
     return used
 
 
@@ -90,6 +116,7 @@ async def test_no_card_number_or_cvv_in_rows_or_logs(
         assert response.json()["statusCode"] in (0, 400, 5)
         used.append((number, cvv))
     used += await _setup_intents(api)  # cards kept for merchant-initiated charges
+    used += await _saved_cards(api, cvvs)
     logging.getLogger("tender").info("end of the payment run")
 
     rows = await dump(ctx)
@@ -98,6 +125,7 @@ async def test_no_card_number_or_cvv_in_rows_or_logs(
     assert "INSERT INTO setup_attempts" in logs and "INSERT INTO setup_intents" in logs
     assert '["setup_intents", ' in rows and '["setup_attempts", ' in rows
     assert "************0056" in rows  # the masked form (last four only) is kept, as intended
+    assert "payment_methods" in rows and "INSERT INTO payment_methods" in logs
     assert "520000" not in rows  # the first six digits are not stored
     for number, cvv in used:
         digits = number.replace(" ", "")

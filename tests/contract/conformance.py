@@ -48,10 +48,10 @@ README = HERE.parents[1] / "README.md"
 ADDITIONS_HEADING = "### Tender's additions to Dojo's answers"
 METHODS = ("get", "post", "put", "patch", "delete")
 # The operations Tender implements: Dojo's payment intents (merchant-initiated charges
-# included), setup intents and webhooks. Customers, terminals and EPOS are not served.
-SERVED = re.compile(r"^/(payment-intents|setup-intents|webhooks)(/|$)")
+# included), setup intents, customers and webhooks. Terminals and EPOS are not served.
+SERVED = re.compile(r"^/(payment-intents|setup-intents|webhooks|customers)(/|$)")
 NOT_SERVED_OPERATIONS: set[tuple[str, str]] = set()
-API = re.compile(r"^/(payment-intents|setup-intents|webhooks|health)(/|$)")
+API = re.compile(r"^/(payment-intents|setup-intents|webhooks|health|customers)(/|$)")
 _TYPES: dict[str, dict[str, Any]] = {
     "integer": {"type": "integer"},
     "string": {"type": "string"},

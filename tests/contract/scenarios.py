@@ -28,6 +28,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", f"{ITEM}/receipt"): {"emails": ["ada@shop.example"]},
     ("post", "/webhooks"): {"events": ["payment_intent.created"], "url": HOOK},
     ("patch", "/webhooks/{subscriptionId}"): {},
+    ("post", "/customers"): {"name": "Ada"},
+    ("post", "/customers/search"): {},
+    ("patch", "/customers/{customerId}"): {"name": "Ada King"},
 }  # fmt: skip
 
 
@@ -37,6 +40,25 @@ async def _paid(api: Api, **fields: Any) -> dict[str, Any]:
     return intent
 
 
+async def _customer_target(api: Api, template: str) -> tuple[str, dict[str, str]]:
+    """A customer (with a saved card for the public routes) and its secret where needed."""
+    made = (await api.request("POST", "/customers", json={"name": "Ada"})).json()
+    url = template.replace("{customerId}", made["id"])
+    if "/public/" not in template:
+        return url, {}
+    intent = await api.create(customer={"id": made["id"]}, paymentMethods=["Card", "SavedCard"])
+    saved = await pay(api.client, intent["clientSessionSecret"], savePaymentMethod=True)
+    assert saved["statusCode"] == 0
+    made_secret = await api.request("POST", f"/customers/{made['id']}/create-secret")
+    headers = {"Authorization": f"Basic {made_secret.json()['secret']}"}
+    if "{paymentMethodId}" in template:
+        listed = await api.client.get(
+            url.replace("/{paymentMethodId}", ""), headers={**headers, "version": "2024-02-05"}
+        )
+        url = url.replace("{paymentMethodId}", listed.json()["savedPaymentMethods"][0]["id"])
+    return url, headers
+
+
 async def target(api: Api, method: str, template: str) -> tuple[str, dict[str, str]]:
     """The URL to send ``method template`` to, and the headers it needs besides the version."""
     if "{subscriptionId}" in template:
@@ -44,6 +66,8 @@ async def target(api: Api, method: str, template: str) -> tuple[str, dict[str, s
             "POST", "/webhooks", json={"events": ["order.created"], "url": HOOK}
         )
         return template.replace("{subscriptionId}", made.json()["id"]), {}
+    if "{customerId}" in template:
+        return await _customer_target(api, template)
     if "{paymentIntentId}" not in template:
         return template, {}
     action = template.rsplit("/", 1)[-1]

@@ -17,6 +17,7 @@ from tender.api.cors import PublicCors
 from tender.api.middleware import RequestGuard
 from tender.api.routes import (
     checkout,
+    customers,
     docs,
     gateway,
     health,
@@ -24,6 +25,7 @@ from tender.api.routes import (
     movements,
     receipts,
     setup_intents,
+    saved_gateway,
     threeds,
     webhooks,
 )
@@ -109,7 +111,9 @@ def create_app(
     app.include_router(movements.router)
     app.include_router(setup_intents.charge_router)
     app.include_router(setup_intents.router)
+    app.include_router(customers.router)
     app.include_router(gateway.router)
+    app.include_router(saved_gateway.router)
     app.include_router(threeds.router)
     app.include_router(receipts.router)
     app.include_router(webhooks.router)

@@ -14,6 +14,7 @@ from starlette.convertors import Convertor, register_url_convertor
 
 ID_PATTERN = r"[A-Za-z0-9_-]{1,100}"
 TOKEN_PATTERN = r"[A-Za-z0-9_=-]{1,512}"
+IDS_PATTERN = r"[A-Za-z0-9_,-]{1,2000}"  # comma-separated ids (GET /customers/{a,b})
 
 
 class _Pattern(Convertor[str]):
@@ -32,7 +33,12 @@ class _Token(_Pattern):
     regex = TOKEN_PATTERN
 
 
+class _Ids(_Pattern):
+    regex = IDS_PATTERN
+
+
 register_url_convertor("id", _Id())
+register_url_convertor("ids", _Ids())
 register_url_convertor("token", _Token())
 
 PathId = Annotated[str, Path(pattern=f"^{ID_PATTERN}$", description="An id such as pi_sandbox_…")]

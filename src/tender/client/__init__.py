@@ -26,6 +26,7 @@ from tender.client._http import (
     AsyncHTTP,
     SyncHTTP,
 )
+from tender.client.customers import AsyncCustomers, Customers
 from tender.client.errors import (
     APIConnectionError,
     APIError,
@@ -48,6 +49,9 @@ from tender.client.errors import (
 from tender.client.models import (
     CaptureResult,
     ChargeResult,
+    Customer,
+    CustomerPaymentMethods,
+    CustomerSecret,
     Money,
     PaymentIntent,
     Refund,
@@ -76,6 +80,9 @@ __all__ = [
     "CaptureResult",
     "ChargeResult",
     "ConflictError",
+    "Customer",
+    "CustomerPaymentMethods",
+    "CustomerSecret",
     "DeclinedError",
     "IdempotencyError",
     "InvalidRequestError",
@@ -135,6 +142,7 @@ class Tender:
         self.setup_intents = SetupIntents(self._http)
         self.refunds = Refunds(self._http)
         self.webhooks = Webhooks(self._http)
+        self.customers = Customers(self._http)
         self.test_helpers = TestHelpers(self._http)
 
     def close(self) -> None:
@@ -181,6 +189,7 @@ class AsyncTender:
         self.setup_intents = AsyncSetupIntents(self._http)
         self.refunds = AsyncRefunds(self._http)
         self.webhooks = AsyncWebhooks(self._http)
+        self.customers = AsyncCustomers(self._http)
         self.test_helpers = AsyncTestHelpers(self._http)
 
     async def close(self) -> None:

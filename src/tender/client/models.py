@@ -238,3 +238,46 @@ class WebhookEvent(Model):
     created_at: datetime | None = None
     payload: dict[str, Any] = Field(default_factory=dict)
     deliveries: list[WebhookDelivery] = Field(default_factory=list)
+
+
+class Customer(Model):
+    id: str
+    name: str | None = None
+    email_address: str | None = None
+    phone_number: str | None = None
+    vat_number: str | None = None
+    billing_address: dict[str, Any] | None = None
+    shipping_address: dict[str, Any] | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    document_version: int = 0
+
+
+class CustomerPage(Model):
+    data: list[Customer] = Field(default_factory=list)
+    before: str | None = None
+    after: str | None = None
+
+
+class CustomerSecret(Model):
+    secret: str
+    created_at: datetime | None = None
+    expire_at: datetime | None = None
+
+
+class SavedCard(Model):
+    pan: str | None = None  # masked: the last four digits only
+    expiry_date: str | None = None
+    scheme: str | None = None
+
+
+class SavedPaymentMethod(Model):
+    id: str
+    card_details: SavedCard | None = None
+
+
+class CustomerPaymentMethods(Model):
+    customer_id: str | None = None
+    merchant_id: str | None = None
+    saved_payment_methods: list[SavedPaymentMethod] = Field(default_factory=list)
+    supported_payment_methods: dict[str, Any] | None = None

@@ -46,6 +46,7 @@ class Intent(Record):
     version: int  # bumped by every change; an update under the row lock checks it
     created_at: datetime
     updated_at: datetime
+    customer_id: str | None = None  # the Dojo customer (``cust_…``) it was created for
 
     @property
     def total_amount(self) -> int:
@@ -80,6 +81,8 @@ class Attempt(Record):
     release_at: datetime | None  # authorizations: when the expiry job settles them
     created_at: datetime
     completed_at: datetime | None
+    payment_method_id: str | None = None  # the saved card (pm_…) it was paid with
+    save_card: bool = False  # the customer agreed to save the card (savePaymentMethod)
 
 
 @dataclass(frozen=True, slots=True)

@@ -148,6 +148,7 @@ async def create(
                 cashback_amount=body.cashback_amount.value if body.cashback_amount else 0,
                 reference=body.reference,
                 details=details,
+                customer_id=(details.get("customer") or {}).get("id"),
                 version=1,
                 created_at=now,
                 updated_at=now,

@@ -36,7 +36,7 @@ from tender.ids import new_id
 from tender.processor.cards import Card, CardInvalid
 from tender.processor.protocol import Authorization, Movement, Outcome
 from tender.processor.threeds import new_code
-from tender.service import capture, limits, reverse
+from tender.service import capture, card_store, limits, reverse
 from tender.service.accounts import account_by_id
 from tender.service.context import Context
 from tender.service.gateway_inputs import CardPayment, WalletPayment, problems_of
@@ -105,6 +105,7 @@ def card_fields(attempt: Attempt) -> dict[str, Any]:
         "expiry_date": attempt.card_expiry,
         "card_type": attempt.card_brand,
         "cardholder_name": attempt.cardholder_name,
+        "payment_method_id": attempt.payment_method_id,
     }
 
 
@@ -205,6 +206,7 @@ async def record_authorization(
         if (settled := await repo.settle_attempt(conn, attempt_id, values)) is None:
             return intent, await _current(conn, attempt_id), None
         attempt = settled
+        await card_store.keep(ctx, conn, intent, attempt, auth)
         intent = await set_status(
             conn, account, intent, new, now, event_fields=event_fields, client_secret=None
         )
@@ -213,6 +215,7 @@ async def record_authorization(
     if (settled := await repo.settle_attempt(conn, attempt_id, values)) is None:
         return intent, await _current(conn, attempt_id), None
     attempt = settled
+    await card_store.keep(ctx, conn, intent, attempt, auth)
     intent = await intents_repo.update_intent(
         conn, intent, dict(client_secret=None, updated_at=now)
     )
@@ -415,6 +418,9 @@ async def _pay(
                     card_expiry=card.expiry, cardholder_name=card.holder,
                     fingerprint=fingerprint,
                     processor_data={}, created_at=now,
+                    save_card=wallet is None and card_store.may_save(
+                        intent, getattr(body, "save_payment_method", None)
+                    ),
                 ),
             )  # fmt: skip
             details = _merged_details(intent, body)
@@ -429,8 +435,9 @@ async def _pay(
     def call() -> Any:
         assert card is not None
         return ctx.processor.authorize(
-            card, attempt.amount, intent.currency, reference=attempt.id, wallet=wallet, sale=sale
-        )
+            card, attempt.amount, intent.currency, reference=attempt.id, wallet=wallet, sale=sale,
+            store=attempt.save_card,
+        )  # fmt: skip
 
     return attempt_answer(ctx, await authorize_and_finish(ctx, intent.id, attempt, call))
 

@@ -146,6 +146,9 @@ async def _payments(conn: Conn, intents: list[Intent]) -> list[Payment]:
     return [_payment(intent, books.get(intent.id)) for intent in intents]
 
 
+payment_rows = _payments  # lines of the list for other pages (a customer's payments)
+
+
 async def list_page(
     ctx: Context,
     account: Account,

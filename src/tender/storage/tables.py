@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from tender.storage.types import JSONDocument, UTCDateTime
@@ -73,6 +74,7 @@ payment_intents = Table(
     Column("expire_at", UTCDateTime, nullable=False),
     Column("auto_expire_in_seconds", Integer),
     Column("auto_expire_action", String(16)),
+    Column("customer_id", String(64)),  # details' customer.id, for a customer's payments
     Column("version", Integer, nullable=False, default=1),  # bumped by every change
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
@@ -80,6 +82,7 @@ payment_intents = Table(
     # Covers the dashboard overview's scan of an account's intents by creation time.
     Index("ix_payment_intents_overview", "account_id", "created_at", "id", "currency"),
     Index("ix_payment_intents_status_expire", "status", "expire_at"),
+    Index("ix_payment_intents_customer", "customer_id", "created_at"),
 )
 
 # The intent's history as Dojo shows it in ``paymentEvents`` (attempts and status changes).
@@ -163,6 +166,9 @@ payment_attempts = Table(
     Column("release_at", UTCDateTime),  # Manual authorizations: when expiry acts on them
     Column("created_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
+    Column("payment_method_id", String(64)),  # the saved card (pm_…) it was paid with
+    # The customer agreed to save the card (savePaymentMethod): its approval keeps it.
+    Column("save_card", Boolean, nullable=False, server_default=false()),
     Index("ix_payment_attempts_state_release", "state", "release_at"),
     # Covers the dashboard overview's join from intents to their finished attempts.
     Index(
@@ -465,4 +471,56 @@ setup_attempts = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
     Index("ix_setup_attempts_state_created", "state", "created_at"),
+# --- customers and saved cards (issue 14) -------------------------------------------------
+
+# A merchant's customer (Dojo's ``CustomerFull``). Deleting one keeps the row (its payments
+# still name it) but hides it from the API; its saved cards are deleted with it.
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("name", String(100)),
+    Column("email_address", String(254)),
+    Column("phone_number", String(50)),
+    Column("vat_number", String(50)),
+    Column("billing_address", JSONDocument),
+    Column("shipping_address", JSONDocument),
+    Column("document_version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("deleted_at", UTCDateTime),
+    Index("ix_customers_account_created", "account_id", "created_at", "id"),
+)
+
+# Short-lived customer secrets (``cs_…``), kept as their sha256 only.
+customer_secrets = Table(
+    "customer_secrets",
+    metadata,
+    Column("secret_hash", String(64), primary_key=True),
+    Column("customer_id", String(64), ForeignKey("customers.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
+# A customer's saved card: the processor's token and its note, brand, masked number (last four
+# digits only), expiry and keyed fingerprint. Never the card number or CVV.
+payment_methods = Table(
+    "payment_methods",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("customer_id", String(64), ForeignKey("customers.id"), nullable=False),
+    Column("card_brand", String(16), nullable=False),
+    Column("card_masked", String(32), nullable=False),
+    Column("card_last4", String(4), nullable=False),
+    Column("card_expiry", String(8), nullable=False),  # MM/YY
+    Column("fingerprint", String(64)),
+    Column("processor_token", String(200), nullable=False),
+    Column("processor_data", JSONDocument, nullable=False),
+    Column("attempt_id", String(64)),  # the payment that saved it
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expired_at", UTCDateTime),  # marked once its expiry has passed; never charged again
+    Column("deleted_at", UTCDateTime),
+    Index("ix_payment_methods_customer", "customer_id", "created_at"),
 )

@@ -32,9 +32,7 @@ NAV = (
     NavItem("overview", "Overview", "/dashboard", "view"),
     NavItem("payments", "Payments", "/dashboard/payments", "view"),
     NavItem("links", "Payment links", "/dashboard/payment-links", "create_payment_link"),
-    # Customers and saved cards wait for the saved-cards issue: the page is not built yet, and
-    # its entry stays hidden until it is.
-    NavItem("customers", "Customers", "/dashboard/customers", "view", shown=False),
+    NavItem("customers", "Customers", "/dashboard/customers", "view"),
     NavItem("developers", "Developers", "/dashboard/developers", "manage_keys"),
     NavItem("team", "Team", "/dashboard/team", "manage_users"),
 )

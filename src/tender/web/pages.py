@@ -149,12 +149,23 @@ def checkout_page(intent: dict[str, Any], sandbox: bool) -> str:
         else f"/checkout/{intent['id']}/result",
         "card": "Card" in methods,
         "wallet": "Wallet" in methods,
+        # The customer's saved cards (Dojo.RecurringPayment), shown once the gateway lists
+        # some: only an intent that names a customer has any.
+        "savedCards": "SavedCard" in methods,
     }
     wallet = '<div id="wallet" class="wallet-container"></div>' if data["wallet"] else ""
     card = ""
     if data["card"]:
         separator = '<p class="or"><span>or pay by card</span></p>' if wallet else ""
         card = f'{separator}<div id="card" class="card-container"></div>'
+    if data["savedCards"]:
+        card = (
+            '<section id="saved-section" class="saved-section" aria-label="Your saved cards" '
+            'hidden><div id="saved" class="card-container"></div>'
+            f'<button type="button" class="primary" id="pay-saved">Pay {escape(amount)} with '
+            'this saved card</button><p class="or"><span>or pay with another card</span></p>'
+            f"</section>{card}"
+        )
     content = render(
         "checkout.html",
         merchant=_merchant(intent),

@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.staticfiles import PathLike
 from starlette.types import Scope
 
-from tender.api.dashboard import auth, developers, links, payments, team
+from tender.api.dashboard import auth, customers, developers, links, payments, team
 from tender.api.dashboard.web import DashboardRoute, SignedIn
 from tender.errors import NotFound
 from tender.web.dashboard import DASHBOARD_STATIC
@@ -35,6 +35,6 @@ class _Static(StaticFiles):
 
 def install(app: FastAPI) -> None:
     app.mount("/dashboard/static", _Static(directory=DASHBOARD_STATIC), name="dashboard-static")
-    for module in (auth, payments, links, developers, team):
+    for module in (auth, payments, links, customers, developers, team):
         app.include_router(module.router)
     app.include_router(_fallback)

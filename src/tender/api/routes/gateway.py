@@ -20,7 +20,7 @@ from tender.api.path_ids import PathToken
 from tender.api.problems import problem_response, trace_id_of
 from tender.api.schemas import Out
 from tender.errors import TooManyRequests
-from tender.service import pay, setup_pay, threeds
+from tender.service import card_store, pay, saved_cards, setup_pay, threeds
 from tender.service.gateway_inputs import CardPayment, ThreeDsComplete, WalletPayment
 from tender.service.setup_intents import is_setup_secret
 
@@ -119,7 +119,25 @@ async def pay_with_card(token: PathToken, request: Request, ctx: Ctx) -> JSONRes
     body = await _json(request)
     if is_setup_secret(token):  # a setup intent: the card is verified and kept, not charged
         return await _answer(request, setup_pay.pay_card(ctx, token, body, _client(request)))
+    if card_store.is_saved_card_payment(body):  # {"paymentMethodId": "pm_…", "cV2": …}
+        return await _answer(request, saved_cards.pay_saved(ctx, token, body, _client(request)))
     return await _answer(request, pay.pay_card(ctx, token, body, _client(request)))
+
+
+@router.post(
+    "/api/payments/recurring/{token:token}",
+    response_model=GatewayResult,
+    summary="Pay with a saved card",
+    openapi_extra=_body(
+        saved_cards.SavedCardPayment,
+        "A saved card of the intent's customer (`paymentMethodId`) and its security code.",
+    ),
+)
+async def pay_with_saved_card(token: PathToken, request: Request, ctx: Ctx) -> JSONResponse:
+    """As `POST /api/payments/{token}` with `paymentMethodId`: the card must be one the
+    intent's customer saved, and not expired. A card that challenges still challenges."""
+    body = await _json(request)
+    return await _answer(request, saved_cards.pay_saved(ctx, token, body, _client(request)))
 
 
 @router.post(

@@ -7,6 +7,8 @@
   var STATES = ["default", "focus", "error", "valid", "errorFocus", "validFocus"];
   var PARTS = { container: "", label: " label", validationText: " .validation", validationIcon: " .validation-icon" };
   var form = document.getElementById("card-form");
+  var saveBox = document.getElementById("save-card");
+  var saveInput = document.getElementById("savePaymentMethod");
   var icon = document.getElementById("card-icon");
   var inputs = {}, touched = {}, focused = {}, valid = {}, showValidation = {};
   // "[]": the form reports errors only once there are some (Dojo.js calls the merchant's
@@ -178,6 +180,7 @@
      "savePaymentMethod"].forEach(function (key) {
       if (info && info[key] !== undefined && info[key] !== null) body[key] = info[key];
     });
+    if (!saveBox.hidden && saveInput.checked) body.savePaymentMethod = true;
     setBusy(true);
     F.gateway(encodeURIComponent(token), body).then(function (data) {
       if (data.statusCode === 3 && data.stepUpUrl && data.md) {
@@ -196,9 +199,18 @@
     });
   }
 
+  /* "Save this card" is offered only when the intent names a customer and offers SavedCard. */
+  function offerSave() {
+    saveBox.hidden = true;
+    saveInput.checked = false;
+    if (!token) return;
+    F.savedCards(token).then(function (options) { saveBox.hidden = !options.offerSave; });
+  }
+
   F.listen(function (data) {
     if (data.type === "init") {
       token = data.paymentToken;
+      offerSave();
       messages = data.errorMessages || {};
       F.addFonts(data.fontCss);
       applyText(data.text);
@@ -208,6 +220,7 @@
       F.watchSize();
     } else if (data.type === "token") {
       token = data.paymentToken;
+      offerSave();
     } else if (data.type === "pay") {
       pay(data.id, data.additionalInfo);
     } else if (data.type === "complete3ds") {

@@ -5,6 +5,8 @@
  *   var card = new Dojo.Payment({containerId: "card", paymentDetails: {paymentToken: secret}},
  *                               function (errors) { ... });
  *   card.executePayment().then(function (result) { result.statusCode === 0 ... });
+ *   var saved = new Dojo.RecurringPayment({containerId: "saved", paymentDetails: {paymentToken: secret}});
+ *   saved.executePayment().then(...);   // the chosen saved card and its CVV
  *
  * The card fields live in an iframe served by Tender (card-frame.html), so the merchant's page
  * never sees the card number: this file only talks to the frame with postMessage, checking the
@@ -151,12 +153,17 @@
 
   /* new Dojo.Payment(config, displayErrorsCallback, onSubmitTriggered, onBlur): the card form. */
   function Payment(config, displayErrorsCallback, onSubmitTriggered, onBlur) {
+    attach(this, "card-frame.html", "Secure card payment form", "236px", config,
+      displayErrorsCallback, onSubmitTriggered, onBlur);
+  }
+
+  /* A form in a Tender frame that pays through the gateway (the card form, the saved cards). */
+  function attach(self, page, title, height, config, displayErrorsCallback, onSubmitTriggered, onBlur) {
     var container = requireConfig(config);
-    var self = this;
     var callbacks = config.callbacks || {};
-    this.config = config;
-    this.pending = {};
-    this.channel = new Channel(container, "card-frame.html", "Secure card payment form", "236px",
+    self.config = config;
+    self.pending = {};
+    self.channel = new Channel(container, page, title, height,
       function (data) { self.handle(data, displayErrorsCallback, onSubmitTriggered, onBlur, callbacks); },
       function () { fn(config.onIframeLoadFailed)(); });
   }
@@ -185,6 +192,7 @@
       case "blur": fn(onBlur)(data.isValid); break;
       case "challenge": this.challenge(data); break;
       case "result": this.settle(data); break;
+      case "cards": fn(callbacks.onSavedCardsLoaded)(data.count); break;
     }
   };
 
@@ -225,6 +233,19 @@
 
   Payment.prototype.destroy = function () { this.channel.destroy(); };
 
+  /* new Dojo.RecurringPayment(config, displayErrorsCallback): pay with a card the customer saved
+     (the intent must name the customer and offer SavedCard). The frame lists the customer's
+     saved cards to pick from and asks for the CVV; executePayment(additionalInfo) pays with the
+     chosen card, or with additionalInfo.paymentMethodId. callbacks.onSavedCardsLoaded(count) is
+     Tender's addition: how many saved cards the customer has. */
+  function RecurringPayment(config, displayErrorsCallback) {
+    attach(this, "saved-frame.html", "Pay with a saved card", "150px", config,
+      displayErrorsCallback, null, null);
+  }
+
+  RecurringPayment.prototype = Object.create(Payment.prototype);
+  RecurringPayment.prototype.constructor = RecurringPayment;
+
   /* new Dojo.WalletPayment(config, displayErrorsCallback, paymentComplete): a simulated wallet. */
   function WalletPayment(config, displayErrorsCallback, paymentComplete) {
     var container = requireConfig(config);
@@ -256,7 +277,10 @@
 
   WalletPayment.prototype.destroy = function () { this.channel.destroy(); };
 
-  var api = { Payment: Payment, WalletPayment: WalletPayment, origin: ORIGIN, version: "1" };
+  var api = {
+    Payment: Payment, WalletPayment: WalletPayment, RecurringPayment: RecurringPayment,
+    origin: ORIGIN, version: "1"
+  };
   global.Dojo = api;
   global.Tender = api;
   global.Connect = { ConnectE: Payment, Wallet: WalletPayment };

@@ -55,6 +55,16 @@ var TenderFrame = (function () {
     });
   }
 
+  /* The saved-card options of the intent a token pays (offerSave, savedPaymentMethods). */
+  function savedCards(token) {
+    var none = { offerSave: false, savedPaymentMethods: [] };
+    return fetch("/api/payments/" + encodeURIComponent(token) + "/saved-cards", {
+      credentials: "omit", cache: "no-store"
+    }).then(function (response) {
+      return response.ok ? response.json() : none;
+    }).catch(function () { return none; });
+  }
+
   function result(data) {
     var out = { statusCode: data.statusCode, message: data.message || "" };
     if (data.authCode) out.authCode = data.authCode;
@@ -86,6 +96,7 @@ var TenderFrame = (function () {
 
   return {
     trusted: trusted, post: post, listen: listen, watchSize: watchSize, gateway: gateway,
+    savedCards: savedCards,
     result: result, safeCss: safeCss, addFonts: addFonts
   };
 })();

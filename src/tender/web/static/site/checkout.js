@@ -6,7 +6,9 @@
   var form = document.getElementById("checkout-form");
   var payButton = document.getElementById("pay-button");
   var errorBox = document.getElementById("checkout-error");
-  var card = null, wallet = null, busy = false;
+  var card = null, wallet = null, saved = null, busy = false;
+  var savedSection = document.getElementById("saved-section");
+  var savedButton = document.getElementById("pay-saved");
   var FAILURES = {
     3: "Your bank's verification was not completed. Please try again.",
     4: "Your bank referred this payment. Contact your bank or use another card.",
@@ -60,6 +62,7 @@
   function setBusy(value) {
     busy = value;
     payButton.disabled = value;
+    if (savedButton) savedButton.disabled = value;
     payButton.setAttribute("aria-busy", value ? "true" : "false");
   }
 
@@ -96,7 +99,16 @@
   function mount() {
     if (card) card.destroy();
     if (wallet) wallet.destroy();
-    card = wallet = null;
+    if (saved) saved.destroy();
+    card = wallet = saved = null;
+    if (data.savedCards) {
+      // The customer's saved cards; the section shows once the customer has at least one.
+      saved = new Dojo.RecurringPayment({
+        containerId: "saved",
+        paymentDetails: { paymentToken: data.secret },
+        callbacks: { onSavedCardsLoaded: function (count) { savedSection.hidden = !count; } }
+      }, function (errors) { if (errors.length) showError(""); });
+    }
     if (data.card) {
       payButton.disabled = true;
       card = new Dojo.Payment({
@@ -133,6 +145,18 @@
     });
   }
 
+  function paySaved() {
+    if (busy || !saved) return;
+    showError("");
+    if (!extrasValid()) return;
+    setBusy(true);
+    saved.executePayment(additionalInfo()).then(finish, function (error) {
+      setBusy(false);
+      showError(error.message);
+    });
+  }
+
+  if (savedButton) savedButton.addEventListener("click", paySaved);
   form.addEventListener("submit", function (event) { event.preventDefault(); pay(); });
   mount();
 })();
