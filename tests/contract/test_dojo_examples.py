@@ -64,7 +64,7 @@ def test_only_examples_of_operations_tender_does_not_serve_are_left_out() -> Non
         ("put", "/epos/integrations/rest"),
         ("put", "/epos/integrations/ws"),
     }
-    assert len(SERVED) == 39  # 29 of payment intents and webhooks, 2 of setup intents, 8 of customers
+    assert len(SERVED) == 39  # 29 of payment intents and webhooks, 2 of setup intents, 8 customers
 
 
 async def test_every_dojo_operation_tender_serves_is_routed(api: Api) -> None:

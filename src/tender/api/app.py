@@ -24,8 +24,8 @@ from tender.api.routes import (
     intents,
     movements,
     receipts,
-    setup_intents,
     saved_gateway,
+    setup_intents,
     threeds,
     webhooks,
 )

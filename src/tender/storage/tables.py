@@ -471,6 +471,8 @@ setup_attempts = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("completed_at", UTCDateTime),
     Index("ix_setup_attempts_state_created", "state", "created_at"),
+)
+
 # --- customers and saved cards (issue 14) -------------------------------------------------
 
 # A merchant's customer (Dojo's ``CustomerFull``). Deleting one keeps the row (its payments
