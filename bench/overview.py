@@ -25,7 +25,8 @@ from typing import Any
 import httpx
 from sqlalchemy import insert, select, text
 
-from bench.common import RESULTS, TENDER, percentile, tender_server, throwaway_database
+from bench import systems
+from bench.common import RESULTS, TENDER, percentile
 from tender.storage.db import Database
 from tender.storage.tables import accounts, captures, payment_attempts, payment_intents, refunds
 
@@ -129,26 +130,32 @@ def time_overview(url: str, email: str, runs: int) -> list[float]:
 
 
 def run(kind: str, intents: int, runs: int) -> dict[str, Any]:
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        throwaway_database(kind, Path(tmp)) as url,
-        tender_server(url, kind, Path(tmp) / "serve.log") as server,
-    ):
+    """``tender serve`` (the bench harness's) on a throwaway ``kind`` database that ``load``
+    filled before the server started; a user made with ``tender users create``."""
+    loaded: dict[str, Any] = {}
+
+    def seed(url: str) -> None:
         started = time.perf_counter()
         asyncio.run(load(url, intents))
-        loaded = time.perf_counter() - started
+        loaded.update(url=url, seconds=time.perf_counter() - started)
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        systems.tender("overview", kind, Path(tmp), seed=seed) as target,
+    ):
         env = {k: v for k, v in os.environ.items() if not k.startswith("TENDER_")}
-        env |= {"TENDER_DATABASE_URL": url, "TENDER_USER_PASSWORD": PASSWORD}
+        env |= {"TENDER_DATABASE_URL": loaded["url"], "TENDER_USER_PASSWORD": PASSWORD}
         subprocess.run(
             [TENDER, "users", "create", "bench@example.com", "--account", "bench"],
             env=env, check=True, capture_output=True,
         )  # fmt: skip
-        samples = time_overview(server.url, "bench@example.com", runs)
+        url = f"http://{target.host}:{target.port}"
+        samples = time_overview(url, "bench@example.com", runs)
         load_average = os.getloadavg()[0]
     return {
         "database": kind,
         "intents": intents,
-        "load_seconds": round(loaded, 1),
+        "load_seconds": round(loaded["seconds"], 1),
         "runs": runs,
         "p50_ms": round(percentile(samples, 50) * 1000, 1),
         "p95_ms": round(percentile(samples, 95) * 1000, 1),

@@ -14,7 +14,7 @@ from bench.flows import AMOUNT, REFUND, VERSION
 from bench.load import Target, run_level
 from bench.seed import seed_database
 
-from bench import systems
+from bench import overview, systems
 
 pytestmark = pytest.mark.slow
 
@@ -105,3 +105,11 @@ def test_seeded_intents_are_what_tender_would_have_stored(
         lv = asyncio.run(run_level(target, concurrency=2, seconds=0.5, warmup=0.2))
         assert lv.errors == [0, 0, 0, 0], lv.error_samples
         assert lv.flows > 0
+
+
+def test_the_overview_benchmark_times_a_signed_in_dashboard(tmp_path: Path) -> None:
+    """bench.overview end to end on a small load: a user signs in and the page renders."""
+    result = overview.run("sqlite", 300, 2)
+    assert result["intents"] == 300 and result["runs"] == 2
+    assert 0 < result["p50_ms"] <= result["max_ms"]
+    assert "| sqlite | 300 | 2 |" in overview.report([result])
