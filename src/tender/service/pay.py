@@ -48,14 +48,14 @@ from tender.storage import intents as intents_repo
 from tender.storage.db import Conn
 
 WALLET_EXPIRY_YEARS = 3
-_STATE_OF = {
+STATE_OF = {
     Outcome.APPROVED: AttemptState.SUCCEEDED,
     Outcome.DECLINED: AttemptState.DECLINED,
     Outcome.REFERRED: AttemptState.REFERRED,
     Outcome.ERROR: AttemptState.FAILED,
     Outcome.CHALLENGE: AttemptState.CHALLENGED,
 }
-_EVENT_OF = {Outcome.DECLINED: "Declined", Outcome.REFERRED: "Declined", Outcome.ERROR: "Error"}
+EVENT_OF = {Outcome.DECLINED: "Declined", Outcome.REFERRED: "Declined", Outcome.ERROR: "Error"}
 PENDING_MESSAGE = (
     "The acquirer has not answered yet; the outcome will be recorded on the payment intent "
     "shortly. Check it before paying again."
@@ -158,7 +158,7 @@ async def record_authorization(
     now = ctx.clock()
     account = await account_by_id(ctx, conn, intent.account_id)
     values: dict[str, Any] = {
-        "state": _STATE_OF[auth.outcome].value,
+        "state": STATE_OF[auth.outcome].value,
         "status_code": auth.outcome.status_code,
         "message": auth.message[:200],
         "auth_code": auth.auth_code,
@@ -194,7 +194,7 @@ async def record_authorization(
         attempt = settled
         intent = await set_status(
             conn, account, intent, Status.CREATED, now,
-            event_type=_EVENT_OF[auth.outcome], event_fields=event_fields, client_secret=None,
+            event_type=EVENT_OF[auth.outcome], event_fields=event_fields, client_secret=None,
         )  # fmt: skip
         return intent, attempt, None
     if intent.capture_mode is CaptureMode.MANUAL:

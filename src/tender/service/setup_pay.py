@@ -29,8 +29,8 @@ from tender.service.context import Context
 from tender.service.gateway_inputs import CardPayment, WalletPayment, problems_of
 from tender.service.installation import fingerprint_of
 from tender.service.pay import (
-    _EVENT_OF,
-    _STATE_OF,
+    EVENT_OF,
+    STATE_OF,
     WALLET_EXPIRY_YEARS,
     GatewayAnswer,
     attempt_answer,
@@ -102,7 +102,7 @@ async def record(ctx: Context, setup_id: str, attempt: Attempt, auth: Authorizat
     setup intent Authorized with the card's token, or left Created (its secret spent)."""
     now = ctx.clock()
     values: dict[str, Any] = {
-        "state": _STATE_OF[auth.outcome].value,
+        "state": STATE_OF[auth.outcome].value,
         "status_code": auth.outcome.status_code,
         "message": auth.message[:200],
         "auth_code": auth.auth_code,
@@ -131,7 +131,7 @@ async def record(ctx: Context, setup_id: str, attempt: Attempt, auth: Authorizat
         if auth.outcome is Outcome.CHALLENGE:
             await repo.add_setup_event(conn, setup.id, "AuthChallenged", now, **fields)
         elif auth.outcome is not Outcome.APPROVED or not auth.token:
-            event = _EVENT_OF.get(auth.outcome, "Error")
+            event = EVENT_OF.get(auth.outcome, "Error")
             await set_setup_status(
                 conn, account, setup, setup.status, now, event_type=event,
                 event_fields=fields, client_secret=None,

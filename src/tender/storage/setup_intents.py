@@ -7,14 +7,12 @@ from typing import Any
 
 from sqlalchemy import Row, bindparam, insert, select, update
 
-from tender.domain.records import Attempt
 from tender.domain.setup import SetupEvent, SetupIntent, SetupStatus
-from tender.domain.status import AttemptState
-from tender.storage.attempts import attempt_of
+from tender.storage.attempts import AttemptRows
 from tender.storage.db import Conn
 from tender.storage.tables import setup_attempts, setup_events, setup_intents
 
-T, A = setup_intents, setup_attempts
+T = setup_intents
 INSERT = insert(T).returning(*T.c)
 BY_ID = select(T).where(T.c.id == bindparam("intent_id"))
 BY_ACCOUNT = BY_ID.where(T.c.account_id == bindparam("account_id"))
@@ -23,17 +21,6 @@ UPDATE = (
     update(T)
     .where(T.c.id == bindparam("_id"), T.c.version == bindparam("_version"))
     .returning(*T.c)
-)
-INSERT_ATTEMPT = insert(A).returning(*A.c)
-UPDATE_ATTEMPT = update(A).where(A.c.id == bindparam("_id")).returning(*A.c)
-SETTLE_ATTEMPT = (
-    update(A)
-    .where(A.c.id == bindparam("_id"), A.c.state == AttemptState.PENDING.value)
-    .returning(*A.c)
-)
-OPEN = select(A).where(
-    A.c.intent_id == bindparam("intent_id"),
-    A.c.state.in_([AttemptState.PENDING.value, AttemptState.CHALLENGED.value]),
 )
 
 
@@ -119,42 +106,13 @@ async def list_setup_events(conn: Conn, setup_ids: Sequence[str]) -> list[SetupE
     return [SetupEvent(**row._mapping) for row in await conn.execute(query)]
 
 
-# --- attempts ---------------------------------------------------------------------------------
+# --- attempts: the payment attempts' queries over setup_attempts ----------------------------
 
-
-async def insert_attempt(conn: Conn, values: dict[str, Any]) -> Attempt:
-    return attempt_of((await conn.execute(INSERT_ATTEMPT, values)).one())
-
-
-async def update_attempt(conn: Conn, attempt_id: str, values: dict[str, Any]) -> Attempt:
-    return attempt_of((await conn.execute(UPDATE_ATTEMPT, {"_id": attempt_id, **values})).one())
-
-
-async def settle_attempt(conn: Conn, attempt_id: str, values: dict[str, Any]) -> Attempt | None:
-    """Apply ``values`` to an attempt still pending (None if it is not any more)."""
-    row = (await conn.execute(SETTLE_ATTEMPT, {"_id": attempt_id, **values})).first()
-    return attempt_of(row) if row is not None else None
-
-
-async def get_attempt(conn: Conn, attempt_id: str) -> Attempt | None:
-    row = (await conn.execute(select(A).where(A.c.id == attempt_id))).first()
-    return attempt_of(row) if row is not None else None
-
-
-async def attempts_by_token(conn: Conn, token_hash: str) -> list[Attempt]:
-    query = select(A).where(A.c.token_hash == token_hash).order_by(A.c.created_at.desc())
-    return [attempt_of(row) for row in await conn.execute(query)]
-
-
-async def open_attempts(conn: Conn, setup_id: str) -> list[Attempt]:
-    return [attempt_of(row) for row in await conn.execute(OPEN, {"intent_id": setup_id})]
-
-
-async def pending_attempts(conn: Conn, older_than: datetime, limit: int) -> list[str]:
-    query = (
-        select(A.c.id)
-        .where(A.c.state == AttemptState.PENDING.value, A.c.created_at <= older_than)
-        .order_by(A.c.created_at)
-        .limit(limit)
-    )
-    return [row[0] for row in await conn.execute(query)]
+ATTEMPTS = AttemptRows(setup_attempts)
+insert_attempt = ATTEMPTS.insert_attempt
+update_attempt = ATTEMPTS.update_attempt
+settle_attempt = ATTEMPTS.settle_attempt
+get_attempt = ATTEMPTS.get_attempt
+attempts_by_token = ATTEMPTS.attempts_by_token
+open_attempts = ATTEMPTS.open_attempts
+pending_attempts = ATTEMPTS.pending_attempts
