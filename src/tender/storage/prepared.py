@@ -1,0 +1,202 @@
+"""Statements compiled once and run on the sqlite3 driver directly: the hot path's query layer.
+
+SQLAlchemy Core costs ~100 µs a statement on a cache hit (parameter construction, an execution
+context, result metadata), five times what sqlite3 takes to run a primary-key read; a payment
+flow runs 33 of them. Repositories build their statements once, at import, so each one can be
+compiled once per set of parameter names: its SQL text, the positional order of its binds with
+their type processors, its scalar column defaults and its result columns with theirs, all taken
+from SQLAlchemy's own compiler, so values convert exactly as SQLAlchemy converts them.
+
+A statement takes this path from its second run (one built per call never does); anything the
+plan does not cover (expanding ``IN``, executemany, callable defaults, text) and any
+connection with execution event listeners (the tests' statement counters) go through
+SQLAlchemy as before. A driver error re-runs the statement through SQLAlchemy (a failed
+statement changed nothing), so callers see SQLAlchemy's exceptions as ever.
+"""
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import MultipleResultsFound, NoResultFound
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.selectable import Select
+
+Processor = Callable[[Any], Any] | None
+_MISSING = object()
+_MAX_STATEMENTS = 1000
+
+
+class FastRow(tuple[Any, ...]):
+    """A result row: a tuple with ``_mapping`` and attribute access, like SQLAlchemy's ``Row``
+    as the repositories use it."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+    _index: dict[str, int] = {}
+
+    @property
+    def _mapping(self) -> dict[str, Any]:
+        return dict(zip(self._fields, self, strict=True))
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[self._index[name]]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _row_class(fields: tuple[str, ...]) -> type[FastRow]:
+    index = {name: i for i, name in enumerate(fields)}
+    return type("FastRow", (FastRow,), {"__slots__": (), "_fields": fields, "_index": index})
+
+
+class FastResult:
+    """The buffered answer of one statement: the methods repositories call on a result."""
+
+    __slots__ = ("_rows", "returns_rows", "rowcount")
+
+    def __init__(self, rows: list[Any], rowcount: int, returns_rows: bool = True) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
+        self.returns_rows = returns_rows
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._rows)
+
+    def all(self) -> list[Any]:
+        return self._rows
+
+    def first(self) -> Any:
+        return self._rows[0] if self._rows else None
+
+    def one(self) -> Any:
+        if not self._rows:
+            raise NoResultFound("No row was found when one was required")
+        if len(self._rows) > 1:
+            raise MultipleResultsFound("Multiple rows were found when exactly one was required")
+        return self._rows[0]
+
+    def one_or_none(self) -> Any:
+        if len(self._rows) > 1:
+            raise MultipleResultsFound("Multiple rows were found when one or none was required")
+        return self._rows[0] if self._rows else None
+
+    def scalar(self) -> Any:
+        return self._rows[0][0] if self._rows else None
+
+    def scalar_one(self) -> Any:
+        return self.one()[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """One statement compiled for one set of parameter names."""
+
+    sql: str
+    binds: tuple[tuple[str, str, Any, Processor], ...]  # key, name, fixed value, processor
+    defaults: tuple[tuple[str, Any], ...]  # scalar column defaults by parameter name
+    row: type[FastRow] | None
+    converters: tuple[tuple[int, Callable[[Any], Any]], ...]  # result columns with a processor
+
+    def run(self, raw: Any, parameters: Mapping[str, Any]) -> FastResult:
+        if self.defaults:
+            parameters = {**dict(self.defaults), **parameters}
+        args = []
+        for key, name, fixed, process in self.binds:
+            value = parameters.get(key, _MISSING)
+            if value is _MISSING:
+                value = parameters.get(name, fixed)
+            args.append(value if process is None else process(value))
+        cursor = raw.execute(self.sql, args)
+        fetched = cursor.fetchall()
+        if self.row is None:
+            return FastResult([], cursor.rowcount, returns_rows=False)
+        rows = []
+        for values in fetched:
+            converted = list(values)
+            for i, process in self.converters:
+                converted[i] = process(converted[i])
+            rows.append(self.row(converted))
+        return FastResult(rows, cursor.rowcount)
+
+
+def _plan(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> Plan | None:
+    """The plan, or None where this module does not cover the statement."""
+    if not isinstance(statement, Select | UpdateBase):
+        return None
+    compiled = statement.compile(dialect=dialect, column_keys=sorted(keys))
+    assert isinstance(compiled, SQLCompiler)
+    if compiled.positiontup is None or compiled.literal_execute_params:
+        return None
+    if compiled.post_compile_params or compiled.escaped_bind_names or compiled._collected_params:
+        return None
+    by_name = {name: bind for bind, name in compiled.bind_names.items()}
+    processors = compiled._bind_processors
+    binds: list[tuple[str, str, Any, Processor]] = []
+    for name in compiled.positiontup:
+        bind, process = by_name[name], processors.get(name)
+        if bind.expanding or bind.callable is not None or (bind.required and bind.key not in keys):
+            return None
+        if process is not None and not callable(process):  # a tuple's processors: not covered
+            return None
+        binds.append((bind.key, name, bind.value, cast(Processor, process)))
+    defaults = []
+    prefetch = [(c, c.default) for c in compiled.insert_prefetch]
+    prefetch += [(c, c.onupdate) for c in compiled.update_prefetch]
+    for column, default in prefetch:
+        if default is None or not default.is_scalar:
+            return None
+        defaults.append((column.key, default.arg))  # type: ignore[attr-defined]
+    columns = compiled._result_columns
+    row = None
+    converters = []
+    if columns:
+        row = _row_class(tuple(c[0] for c in columns))
+        for i, entry in enumerate(columns):
+            if (process := entry[3]._cached_result_processor(dialect, None)) is not None:
+                converters.append((i, process))
+    elif isinstance(statement, Select):
+        return None
+    return Plan(str(compiled), tuple(binds), tuple(defaults), row, tuple(converters))
+
+
+class Statements:
+    """The plans of one database's statements, by statement object and parameter names."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[Executable, dict[frozenset[str], Plan | None]]] = {}
+        self.retried = 0  # plans whose statement failed and went to SQLAlchemy
+
+    def plan(self, conn: Connection, statement: Executable, keys: frozenset[str]) -> Plan | None:
+        entry = self._seen.get(id(statement))
+        if entry is None or entry[0] is not statement:  # first run, or a new object: not yet
+            if len(self._seen) >= _MAX_STATEMENTS:
+                self._seen.clear()
+            self._seen[id(statement)] = (statement, {})
+            return None
+        plans = entry[1]
+        if keys not in plans:
+            plans[keys] = _plan(statement, conn.dialect, keys)
+        return plans[keys]
+
+
+def execute(
+    statements: Statements, conn: Connection, statement: Executable, parameters: Any
+) -> Any:
+    """``conn.execute(statement, parameters)``, through a plan where there is one."""
+    if parameters is None or isinstance(parameters, Mapping):
+        dispatch = conn.dispatch
+        if not (dispatch.before_cursor_execute or dispatch.before_execute):
+            given = parameters or {}
+            plan = statements.plan(conn, statement, frozenset(given))
+            if plan is not None:
+                try:
+                    return plan.run(conn.connection.driver_connection, given)
+                except conn.dialect.loaded_dbapi.Error:
+                    statements.retried += 1  # it failed and changed nothing: SQLAlchemy says why
+    return conn.execute(statement, parameters)
