@@ -75,7 +75,7 @@ class Answer:
         return self.rows[0] if self.rows else None
 
 
-async def run(db: Database, statement: Any, params: dict[str, Any] | None = None) -> Answer:
+async def run(db: Database, statement: Any, params: Any = None) -> Answer:
     async with db.transaction() as conn:
         result = await conn.execute(statement, params)
         return Answer(list(result) if result.returns_rows else [], result.rowcount)
@@ -144,6 +144,25 @@ async def test_a_failed_statement_raises_sqlalchemys_error_and_changes_nothing(
     assert db._statements.retried == 1  # the plan's attempt, then SQLAlchemy's
     row = (await run(db, BY_ID, {"intent_id": values["id"]})).one()
     assert row.amount == 1234
+
+
+async def test_executemany_writes_every_row_in_order_and_a_failure_is_sqlalchemys(
+    db: Database,
+) -> None:
+    batches = [[intent_values(db.account_id) for _ in range(3)] for _ in range(2)]  # type: ignore[attr-defined]
+    many = insert(payment_intents)
+    for batch in batches:  # the second batch takes the plan
+        await run(db, many, batch)
+    assert planned(db, many, batches[1][0])
+    for batch in batches:
+        for values in batch:
+            row = (await run(db, BY_ID, {"intent_id": values["id"]})).one()
+            assert (row.amount, row.version, row.details) == (1234, 1, {"a": [1, 2]})
+    clash = [intent_values(db.account_id), batches[0][0]]  # type: ignore[attr-defined]
+    with pytest.raises(IntegrityError):
+        await run(db, many, clash)
+    assert (await run(db, BY_ID, {"intent_id": clash[0]["id"]})).first() is None  # rolled back
+    assert db._statements.retried == 0
 
 
 async def test_json_null_is_written_as_sqlalchemy_writes_it(db: Database) -> None:

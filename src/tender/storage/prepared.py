@@ -7,20 +7,21 @@ compiled once per set of parameter names: its SQL text, the positional order of 
 their type processors, its scalar column defaults and its result columns with theirs, all taken
 from SQLAlchemy's own compiler, so values convert exactly as SQLAlchemy converts them.
 
-A statement takes this path from its second run (one built per call never does); anything the
-plan does not cover (expanding ``IN``, executemany, callable defaults, text) and any
+A statement takes this path from its second run (one built per call never does), executemany
+included; anything the plan does not cover (expanding ``IN``, callable defaults, text) and any
 connection with execution event listeners (the tests' statement counters) go through
 SQLAlchemy as before. A driver error re-runs the statement through SQLAlchemy (a failed
-statement changed nothing), so callers see SQLAlchemy's exceptions as ever.
+statement changed nothing), so callers see SQLAlchemy's exceptions as ever; a failed
+executemany, whose earlier rows may be written, raises SQLAlchemy's wrapping of the error.
 """
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import MultipleResultsFound, NoResultFound
+from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
@@ -103,7 +104,8 @@ class Plan:
     row: type[FastRow] | None
     converters: tuple[tuple[int, Callable[[Any], Any]], ...]  # result columns with a processor
 
-    def run(self, raw: Any, parameters: Mapping[str, Any]) -> FastResult:
+    def args(self, parameters: Mapping[str, Any]) -> list[Any]:
+        """The driver's positional arguments for one set of parameters."""
         if self.defaults:
             parameters = {**dict(self.defaults), **parameters}
         args = []
@@ -112,7 +114,10 @@ class Plan:
             if value is _MISSING:
                 value = parameters.get(name, fixed)
             args.append(value if process is None else process(value))
-        cursor = raw.execute(self.sql, args)
+        return args
+
+    def run(self, raw: Any, parameters: Mapping[str, Any]) -> FastResult:
+        cursor = raw.execute(self.sql, self.args(parameters))
         fetched = cursor.fetchall()
         if self.row is None:
             return FastResult([], cursor.rowcount, returns_rows=False)
@@ -123,6 +128,11 @@ class Plan:
                 converted[i] = process(converted[i])
             rows.append(self.row(converted))
         return FastResult(rows, cursor.rowcount)
+
+    def run_many(self, raw: Any, many: Sequence[Mapping[str, Any]]) -> FastResult:
+        """One statement per set of parameters, in order (``executemany``; no rows returned)."""
+        cursor = raw.executemany(self.sql, [self.args(parameters) for parameters in many])
+        return FastResult([], cursor.rowcount, returns_rows=False)
 
 
 def _plan(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> Plan | None:
@@ -189,14 +199,25 @@ def execute(
     statements: Statements, conn: Connection, statement: Executable, parameters: Any
 ) -> Any:
     """``conn.execute(statement, parameters)``, through a plan where there is one."""
+    dispatch = conn.dispatch
+    if dispatch.before_cursor_execute or dispatch.before_execute:
+        return conn.execute(statement, parameters)
     if parameters is None or isinstance(parameters, Mapping):
-        dispatch = conn.dispatch
-        if not (dispatch.before_cursor_execute or dispatch.before_execute):
-            given = parameters or {}
-            plan = statements.plan(conn, statement, frozenset(given))
-            if plan is not None:
+        given = parameters or {}
+        plan = statements.plan(conn, statement, frozenset(given))
+        if plan is not None:
+            try:
+                return plan.run(conn.connection.driver_connection, given)
+            except conn.dialect.loaded_dbapi.Error:
+                statements.retried += 1  # it failed and changed nothing: SQLAlchemy says why
+    elif parameters and isinstance(parameters, Sequence):  # executemany: same names in each
+        keys = frozenset(parameters[0])
+        if all(frozenset(p) == keys for p in parameters):
+            plan = statements.plan(conn, statement, keys)
+            if plan is not None and plan.row is None:
+                error = conn.dialect.loaded_dbapi.Error
                 try:
-                    return plan.run(conn.connection.driver_connection, given)
-                except conn.dialect.loaded_dbapi.Error:
-                    statements.retried += 1  # it failed and changed nothing: SQLAlchemy says why
+                    return plan.run_many(conn.connection.driver_connection, parameters)
+                except error as exc:  # earlier rows may be written: not run again, but wrapped
+                    raise DBAPIError.instance(plan.sql, None, exc, error) from exc
     return conn.execute(statement, parameters)
