@@ -19,12 +19,13 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	TENDER_DEMO=$${TENDER_DEMO:-true} $(BIN)/tender serve
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser),
+# and valgrind for bench.instructions (its test counts a flow's instructions).
 browser:
-	@command -v chromium >/dev/null || { \
-	  echo "installing Debian's chromium for the browser tests"; \
+	@command -v chromium >/dev/null && command -v valgrind >/dev/null || { \
+	  echo "installing Debian's chromium and valgrind for the tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium valgrind; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -70,8 +70,10 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def _wait_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
+def _wait_healthy(
+    process: subprocess.Popen[bytes], url: str, log: Path, timeout: float = START_TIMEOUT
+) -> None:
+    deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
             raise RuntimeError(f"{process.args} exited: {log.read_text()[-3000:]}")
@@ -79,7 +81,7 @@ def _wait_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> None
             if answer.status == 200:
                 return
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{url} did not answer 200 within {START_TIMEOUT:.0f} s")
+            raise RuntimeError(f"{url} did not answer 200 within {timeout:.0f} s")
         time.sleep(0.1)
 
 
@@ -95,10 +97,13 @@ def tender(
     processes: int = 1,
     latency_ms: int = 0,
     seed: Seeder | None = None,
+    wrap: tuple[str, ...] = (),
+    start_timeout: float = START_TIMEOUT,
 ) -> Iterator[Target]:
     """``tender serve`` on a throwaway ``database`` (sqlite | postgresql), with ``processes``
     API processes when ``--workers N`` exists (else one), and a key made with ``tender keys
-    create --key``."""
+    create --key``. ``wrap`` runs the server under another program (``bench.instructions``: one
+    process under callgrind, given ``start_timeout`` seconds to answer)."""
     workdir.mkdir(parents=True, exist_ok=True)
     with throwaway_database(database, workdir) as url:
         port = free_port()
@@ -117,7 +122,7 @@ def tender(
         )  # fmt: skip
         if seed is not None:
             seed(url)
-        command = [TENDER, "serve"]
+        command = [*wrap, sys.executable, "-m", "tender", "serve"] if wrap else [TENDER, "serve"]
         multi = processes > 1 and serve_takes_processes()
         if multi:
             command += ["--workers", str(processes)]
@@ -125,7 +130,7 @@ def tender(
         with log.open("wb") as out:
             process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
-            _wait_healthy(process, f"http://127.0.0.1:{port}/health", log)
+            _wait_healthy(process, f"http://127.0.0.1:{port}/health", log, start_timeout)
             trees = {"server": [process.pid]}
             if database == "postgresql" and (pid := postmaster_pid(postgres_server())):
                 trees["db"] = [pid]
