@@ -82,8 +82,14 @@ async def run(db: Database, statement: Any, params: Any = None) -> Answer:
 
 
 def planned(db: Database, statement: Any, params: dict[str, Any]) -> bool:
-    plans = db._statements._seen.get(id(statement))
-    return plans is not None and plans[1].get(frozenset(params)) is not None
+    seen = db._statements._seen.get(id(statement))
+    if seen is None or frozenset(params) not in seen[1]:
+        return False
+    found = seen[1][frozenset(params)]
+    if isinstance(found, prepared.Expanding):
+        shape = tuple(len(params.get(key, fixed)) for key, fixed in found.lists.values())
+        return found.plans.get(shape) is not None
+    return found is not None
 
 
 async def sqlalchemy_row(db: Database, statement: Any, params: dict[str, Any]) -> dict[str, Any]:
@@ -208,16 +214,27 @@ async def test_statements_built_per_call_and_listened_connections_go_through_sql
     assert len([s for s in seen if s.startswith("SELECT payment_intents.id")]) == 2
 
 
-async def test_uncovered_statements_fall_back(db: Database) -> None:
-    values = intent_values(db.account_id)  # type: ignore[attr-defined]
-    await run(db, INSERT, values)
+async def test_expanding_in_gets_a_plan_per_list_length(db: Database) -> None:
+    """The ledger's and the rate limits' ``IN (…)``: a plan for each length of the list, with
+    a fixed list (``state IN ('Created', 'Canceled')``) beside it; an empty list is SQLAlchemy's."""
+    ids = []
+    for _ in range(3):
+        values = intent_values(db.account_id)  # type: ignore[attr-defined]
+        await run(db, INSERT, values)
+        ids.append(values["id"])
     expanding = select(payment_intents.c.id).where(
-        payment_intents.c.id.in_(bindparam("ids", expanding=True))
+        payment_intents.c.id.in_(bindparam("ids", expanding=True)),
+        payment_intents.c.status.in_(["Created", "Canceled"]),
+        payment_intents.c.amount == bindparam("amount"),
     )
-    for _ in range(2):
-        rows = (await run(db, expanding, {"ids": [values["id"], "pi_none"]})).rows
-        assert [r.id for r in rows] == [values["id"]]
-    assert not planned(db, expanding, {"ids": []})
+    for chosen in ([ids[0]], [ids[0]], ids[:2], [ids[2], "pi_none", ids[1]], ids[:2], []):
+        rows = (await run(db, expanding, {"ids": chosen, "amount": 1234})).rows
+        assert sorted(r.id for r in rows) == sorted(set(chosen) & set(ids))
+    assert planned(db, expanding, {"ids": [ids[0]], "amount": 1234})
+    assert planned(db, expanding, {"ids": ids[:2], "amount": 1234})
+    assert planned(db, expanding, {"ids": ids, "amount": 1234})
+    assert not planned(db, expanding, {"ids": [], "amount": 1234})
+    assert db._statements.retried == 0
 
 
 def test_a_result_answers_as_sqlalchemys_does() -> None:

@@ -8,7 +8,8 @@ their type processors, its scalar column defaults and its result columns with th
 from SQLAlchemy's own compiler, so values convert exactly as SQLAlchemy converts them.
 
 A statement takes this path from its second run (one built per call never does), executemany
-included; anything the plan does not cover (expanding ``IN``, callable defaults, text) and any
+included, and an expanding ``IN`` gets a plan per length of its list; anything the plan does not
+cover (an empty ``IN``, callable defaults, text) and any
 connection with execution event listeners (the tests' statement counters) go through
 SQLAlchemy as before. A driver error re-runs the statement through SQLAlchemy (a failed
 statement changed nothing), so callers see SQLAlchemy's exceptions as ever; a failed
@@ -99,7 +100,8 @@ class Plan:
     """One statement compiled for one set of parameter names."""
 
     sql: str
-    binds: tuple[tuple[str, str, Any, Processor], ...]  # key, name, fixed value, processor
+    # key, name, fixed value, processor, and the index in its list of an expanding IN's element
+    binds: tuple[tuple[str, str, Any, Processor, int | None], ...]
     defaults: tuple[tuple[str, Any], ...]  # scalar column defaults by parameter name
     row: type[FastRow] | None
     converters: tuple[tuple[int, Callable[[Any], Any]], ...]  # result columns with a processor
@@ -109,10 +111,12 @@ class Plan:
         if self.defaults:
             parameters = {**dict(self.defaults), **parameters}
         args = []
-        for key, name, fixed, process in self.binds:
+        for key, name, fixed, process, index in self.binds:
             value = parameters.get(key, _MISSING)
             if value is _MISSING:
                 value = parameters.get(name, fixed)
+            if index is not None:
+                value = value[index]
             args.append(value if process is None else process(value))
         return args
 
@@ -135,26 +139,58 @@ class Plan:
         return FastResult([], cursor.rowcount, returns_rows=False)
 
 
-def _plan(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> Plan | None:
-    """The plan, or None where this module does not cover the statement."""
+def _compile(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> SQLCompiler | None:
+    """SQLAlchemy's compiled form, or None where this module does not cover the statement."""
     if not isinstance(statement, Select | UpdateBase):
         return None
     compiled = statement.compile(dialect=dialect, column_keys=sorted(keys))
     assert isinstance(compiled, SQLCompiler)
     if compiled.positiontup is None or compiled.literal_execute_params:
         return None
-    if compiled.post_compile_params or compiled.escaped_bind_names or compiled._collected_params:
+    if compiled.escaped_bind_names or compiled._collected_params:
         return None
+    if isinstance(statement, Select) and not compiled._result_columns:
+        return None
+    for bind in compiled.bind_names:
+        if bind.callable is not None or (bind.required and bind.key not in keys):
+            return None
+    return compiled
+
+
+def _plan(
+    statement: Executable, compiled: SQLCompiler, lengths: Mapping[str, int] | None = None
+) -> Plan | None:
+    """The plan of ``compiled``; with ``lengths``, its expanding INs rendered for lists of
+    those lengths (by bind name)."""
+    dialect = compiled.dialect
     by_name = {name: bind for bind, name in compiled.bind_names.items()}
-    processors = compiled._bind_processors
-    binds: list[tuple[str, str, Any, Processor]] = []
-    for name in compiled.positiontup:
-        bind, process = by_name[name], processors.get(name)
-        if bind.expanding or bind.callable is not None or (bind.required and bind.key not in keys):
+    sql, positions = str(compiled), list(compiled.positiontup or [])
+    processors: Mapping[str, Any] = compiled._bind_processors
+    element_of: dict[str, tuple[str, int]] = {}
+    if lengths is not None:
+        shape: dict[str, Any] = {bind.key: None for bind in compiled.bind_names}
+        shape |= {name: [None] * k for name, k in lengths.items()}
+        shape |= {by_name[name].key: [None] * k for name, k in lengths.items()}
+        expanded = compiled.construct_expanded_state(shape)
+        sql, positions, processors = (
+            expanded.statement,
+            list(expanded.positiontup or []),
+            expanded.processors,
+        )
+        element_of = {
+            element: (name, i)
+            for name, elements in expanded.parameter_expansion.items()
+            for i, element in enumerate(elements)
+        }
+    binds: list[tuple[str, str, Any, Processor, int | None]] = []
+    for position in positions:
+        name, index = element_of.get(position, (position, None))
+        bind, process = by_name[name], processors.get(position)
+        if bind.expanding and index is None:
             return None
         if process is not None and not callable(process):  # a tuple's processors: not covered
             return None
-        binds.append((bind.key, name, bind.value, cast(Processor, process)))
+        binds.append((bind.key, name, bind.value, cast(Processor, process), index))
     defaults = []
     prefetch = [(c, c.default) for c in compiled.insert_prefetch]
     prefetch += [(c, c.onupdate) for c in compiled.update_prefetch]
@@ -170,29 +206,70 @@ def _plan(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> Plan
         for i, entry in enumerate(columns):
             if (process := entry[3]._cached_result_processor(dialect, None)) is not None:
                 converters.append((i, process))
-    elif isinstance(statement, Select):
-        return None
-    return Plan(str(compiled), tuple(binds), tuple(defaults), row, tuple(converters))
+    return Plan(sql, tuple(binds), tuple(defaults), row, tuple(converters))
+
+
+class Expanding:
+    """A statement with expanding INs: one plan per length of each of its lists."""
+
+    def __init__(self, statement: Executable, compiled: SQLCompiler) -> None:
+        self.statement, self.compiled = statement, compiled
+        self.lists = {
+            name: (bind.key, bind.value)
+            for bind, name in compiled.bind_names.items()
+            if bind.expanding
+        }
+        self.plans: dict[tuple[int, ...], Plan | None] = {}
+
+    def plan(self, parameters: Mapping[str, Any]) -> Plan | None:
+        lengths = {}
+        for name, (key, fixed) in self.lists.items():
+            value = parameters.get(key, parameters.get(name, fixed))
+            if not isinstance(value, list | tuple) or not value:  # an empty IN: SQLAlchemy's
+                return None
+            lengths[name] = len(value)
+        shape = tuple(lengths.values())
+        if shape not in self.plans:
+            if len(self.plans) >= _MAX_STATEMENTS:
+                self.plans.clear()
+            self.plans[shape] = _plan(self.statement, self.compiled, lengths)
+        return self.plans[shape]
 
 
 class Statements:
     """The plans of one database's statements, by statement object and parameter names."""
 
     def __init__(self) -> None:
-        self._seen: dict[int, tuple[Executable, dict[frozenset[str], Plan | None]]] = {}
+        self._seen: dict[int, tuple[Executable, dict[frozenset[str], Plan | Expanding | None]]] = {}
         self.retried = 0  # plans whose statement failed and went to SQLAlchemy
 
-    def plan(self, conn: Connection, statement: Executable, keys: frozenset[str]) -> Plan | None:
+    def plan(
+        self,
+        conn: Connection,
+        statement: Executable,
+        parameters: Mapping[str, Any],
+        many: bool = False,
+    ) -> Plan | None:
+        """The plan for these parameters (``many``: the first of an executemany's)."""
         entry = self._seen.get(id(statement))
         if entry is None or entry[0] is not statement:  # first run, or a new object: not yet
             if len(self._seen) >= _MAX_STATEMENTS:
                 self._seen.clear()
             self._seen[id(statement)] = (statement, {})
             return None
-        plans = entry[1]
+        plans, keys = entry[1], frozenset(parameters)
         if keys not in plans:
-            plans[keys] = _plan(statement, conn.dialect, keys)
-        return plans[keys]
+            compiled = _compile(statement, conn.dialect, keys)
+            if compiled is None:
+                plans[keys] = None
+            elif any(bind.expanding for bind in compiled.bind_names):
+                plans[keys] = Expanding(statement, compiled)
+            else:
+                plans[keys] = _plan(statement, compiled)
+        found = plans[keys]
+        if isinstance(found, Expanding):  # its lists' lengths may differ row to row
+            return None if many else found.plan(parameters)
+        return found
 
 
 def execute(
@@ -204,7 +281,7 @@ def execute(
         return conn.execute(statement, parameters)
     if parameters is None or isinstance(parameters, Mapping):
         given = parameters or {}
-        plan = statements.plan(conn, statement, frozenset(given))
+        plan = statements.plan(conn, statement, given)
         if plan is not None:
             try:
                 return plan.run(conn.connection.driver_connection, given)
@@ -213,7 +290,7 @@ def execute(
     elif parameters and isinstance(parameters, Sequence):  # executemany: same names in each
         keys = frozenset(parameters[0])
         if all(frozenset(p) == keys for p in parameters):
-            plan = statements.plan(conn, statement, keys)
+            plan = statements.plan(conn, statement, parameters[0], many=True)
             if plan is not None and plan.row is None:
                 error = conn.dialect.loaded_dbapi.Error
                 try:

@@ -4,7 +4,7 @@ One row per counter; ``incr`` is a single atomic upsert, so API processes sharin
 PostgreSQL count together without locks held across statements.
 """
 
-from sqlalchemy import case, delete, select
+from sqlalchemy import bindparam, case, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -35,10 +35,15 @@ async def get(conn: Conn, key: str, now_ms: int) -> tuple[int, int | None]:
     return int(row.hits), int(row.expires_at_ms)
 
 
+GET_MANY = select(T.c.key, T.c.hits).where(
+    T.c.key.in_(bindparam("keys", expanding=True)), T.c.expires_at_ms > bindparam("now_ms")
+)
+
+
 async def get_many(conn: Conn, keys: list[str], now_ms: int) -> dict[str, int]:
     """Counts of the live counters among ``keys``, in one statement (absent: none or ended)."""
-    query = select(T.c.key, T.c.hits).where(T.c.key.in_(keys), T.c.expires_at_ms > now_ms)
-    return {row.key: int(row.hits) for row in await conn.execute(query)}
+    rows = await conn.execute(GET_MANY, {"keys": list(keys), "now_ms": now_ms})
+    return {row.key: int(row.hits) for row in rows}
 
 
 async def clear(conn: Conn, key: str) -> None:
