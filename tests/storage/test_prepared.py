@@ -195,10 +195,12 @@ async def test_statements_built_per_call_and_listened_connections_go_through_sql
 ) -> None:
     values = intent_values(db.account_id)  # type: ignore[attr-defined]
     await run(db, INSERT, values)
+    planned_before = dict(db._statements._seen)
     for _ in range(3):  # a new statement object each time: never planned
         fresh = select(payment_intents).where(payment_intents.c.id == values["id"])
         assert (await run(db, fresh)).one().id == values["id"]
-        assert db._statements._seen[id(fresh)][1] == {}
+        assert id(fresh) not in db._statements._seen
+    assert db._statements._seen == planned_before  # and the plans already made stay
     seen: list[str] = []
 
     def record(*args: Any) -> None:
@@ -212,6 +214,20 @@ async def test_statements_built_per_call_and_listened_connections_go_through_sql
     finally:
         event.remove(db._loop_engine, "before_cursor_execute", record)
     assert len([s for s in seen if s.startswith("SELECT payment_intents.id")]) == 2
+
+
+async def test_many_statements_built_per_call_do_not_push_out_the_plans(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prepared, "_MAX_STATEMENTS", 5)
+    values = intent_values(db.account_id)  # type: ignore[attr-defined]
+    await run(db, INSERT, values)
+    for _ in range(2):
+        await run(db, BY_ID, {"intent_id": values["id"]})
+    assert planned(db, BY_ID, {"intent_id": values["id"]})
+    for _ in range(20):  # four times the room for candidates
+        await run(db, select(payment_intents.c.id).where(payment_intents.c.id == values["id"]))
+    assert planned(db, BY_ID, {"intent_id": values["id"]})
 
 
 async def test_expanding_in_gets_a_plan_per_list_length(db: Database) -> None:

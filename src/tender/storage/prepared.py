@@ -237,9 +237,14 @@ class Expanding:
 
 
 class Statements:
-    """The plans of one database's statements, by statement object and parameter names."""
+    """The plans of one database's statements, by statement object and parameter names.
+
+    A statement seen once is only a candidate (held, so that its id cannot be reused by another
+    object meanwhile); seen again, it is planned. Statements built per call stay candidates,
+    and filling up the candidates never drops a plan."""
 
     def __init__(self) -> None:
+        self._candidates: dict[int, Executable] = {}
         self._seen: dict[int, tuple[Executable, dict[frozenset[str], Plan | Expanding | None]]] = {}
         self.retried = 0  # plans whose statement failed and went to SQLAlchemy
 
@@ -252,11 +257,16 @@ class Statements:
     ) -> Plan | None:
         """The plan for these parameters (``many``: the first of an executemany's)."""
         entry = self._seen.get(id(statement))
-        if entry is None or entry[0] is not statement:  # first run, or a new object: not yet
+        if entry is None or entry[0] is not statement:
+            if self._candidates.get(id(statement)) is not statement:  # its first run
+                if len(self._candidates) >= _MAX_STATEMENTS:
+                    self._candidates.clear()
+                self._candidates[id(statement)] = statement
+                return None
+            del self._candidates[id(statement)]
             if len(self._seen) >= _MAX_STATEMENTS:
                 self._seen.clear()
-            self._seen[id(statement)] = (statement, {})
-            return None
+            entry = self._seen[id(statement)] = (statement, {})
         plans, keys = entry[1], frozenset(parameters)
         if keys not in plans:
             compiled = _compile(statement, conn.dialect, keys)
