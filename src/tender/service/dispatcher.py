@@ -105,11 +105,17 @@ async def claim(ctx: Context, limit: int) -> tuple[str, list[Claimed]]:
         )
         if not ids:
             return token, []
+        claimed = await repo.claimed(conn, ids)
+        # Each subscription's secret once, marked used in one order (by id) by every dispatcher:
+        # two dispatchers marking the same two secrets in opposite orders deadlock.
+        active = {}
+        for subscription_id in sorted({d.subscription_id for d in claimed}):
+            active[subscription_id] = await subscriptions.active_secret(conn, subscription_id)
+        for used in sorted((s for s in active.values() if s is not None), key=lambda s: s.id):
+            await subscriptions.mark_secret_used(conn, used.id, now)
         out = []
-        for delivery in await repo.claimed(conn, ids):
-            secret = await subscriptions.active_secret(conn, delivery.subscription_id)
-            if secret is not None:
-                await subscriptions.mark_secret_used(conn, secret.id, now)
+        for delivery in claimed:
+            secret = active[delivery.subscription_id]
             out.append(
                 Claimed(delivery, secret.id if secret else None, secret.value if secret else None)
             )
