@@ -81,6 +81,16 @@ async def run(db: Database, statement: Any, params: Any = None) -> Answer:
         return Answer(list(result) if result.returns_rows else [], result.rowcount)
 
 
+async def insert_intents(db: Database, count: int, **overrides: Any) -> list[str]:
+    """``count`` intents written one by one through ``INSERT`` (from the second, by its plan)."""
+    ids = []
+    for _ in range(count):
+        values = {**intent_values(db.account_id), **overrides}  # type: ignore[attr-defined]
+        await run(db, INSERT, values)
+        ids.append(values["id"])
+    return ids
+
+
 def planned(db: Database, statement: Any, params: dict[str, Any]) -> bool:
     seen = db._statements._seen.get(id(statement))
     if seen is None or frozenset(params) not in seen[1]:
@@ -121,11 +131,7 @@ async def test_inserts_and_reads_give_what_sqlalchemy_gives(db: Database) -> Non
 
 
 async def test_updates_return_rows_and_count_them(db: Database) -> None:
-    ids = []
-    for _ in range(3):
-        values = intent_values(db.account_id)  # type: ignore[attr-defined]
-        await run(db, INSERT, values)
-        ids.append(values["id"])
+    ids = await insert_intents(db, 3)
     for intent_id in ids[:2]:
         result = await run(db, UPDATE, {"_id": intent_id, "status": "Canceled", "version": 2})
         assert result.one()._mapping == {"status": "Canceled", "version": 2}
@@ -174,12 +180,8 @@ async def test_executemany_writes_every_row_in_order_and_a_failure_is_sqlalchemy
 async def test_json_null_is_written_as_sqlalchemy_writes_it(db: Database) -> None:
     """SQLAlchemy writes Python's None in a JSON column as JSON ``null`` (the column is NOT
     NULL); so must the plan."""
-    ids = []
-    for _ in range(2):  # the second insert takes the plan
-        values = {**intent_values(db.account_id), "details": None}  # type: ignore[attr-defined]
-        await run(db, INSERT, values)
-        ids.append(values["id"])
-    assert planned(db, INSERT, values)
+    ids = await insert_intents(db, 2, details=None)  # the second insert takes the plan
+    assert planned(db, INSERT, {**intent_values(db.account_id), "details": None})  # type: ignore[attr-defined]
     async with db.engine.connect() as conn:
         stored = (
             await conn.exec_driver_sql(
@@ -233,11 +235,7 @@ async def test_many_statements_built_per_call_do_not_push_out_the_plans(
 async def test_expanding_in_gets_a_plan_per_list_length(db: Database) -> None:
     """The ledger's and the rate limits' ``IN (…)``: a plan for each length of the list, with
     a fixed list (``state IN ('Created', 'Canceled')``) beside it; an empty list is SQLAlchemy's."""
-    ids = []
-    for _ in range(3):
-        values = intent_values(db.account_id)  # type: ignore[attr-defined]
-        await run(db, INSERT, values)
-        ids.append(values["id"])
+    ids = await insert_intents(db, 3)
     expanding = select(payment_intents.c.id).where(
         payment_intents.c.id.in_(bindparam("ids", expanding=True)),
         payment_intents.c.status.in_(["Created", "Canceled"]),

@@ -85,11 +85,18 @@ class LoopConnection:
         return result
 
 
+def sqlite_file(url: str) -> str | None:
+    """The file of a file-based SQLite database; None for another database or ``:memory:``."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return str(Path(parsed.database).expanduser())
+
+
 def ensure_sqlite_dir(url: str) -> None:
     """Create the folder of a file-based SQLite database (``./var`` by default)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if (path := sqlite_file(url)) is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -183,11 +190,6 @@ class Checkpointer:
         self._thread.join(timeout=5)
 
 
-def _file_of(url: str) -> str | None:
-    database = make_url(url).database
-    return None if database in (None, "", ":memory:") else str(Path(database).expanduser())
-
-
 def _locked(error: Exception) -> bool:
     return "database is locked" in str(getattr(error, "orig", None) or error)
 
@@ -200,7 +202,7 @@ class Database:
         self.dialect = self.engine.dialect.name
         self._loop_engine = create_loop_engine(url) if self.dialect == "sqlite" else None
         self._statements = prepared.Statements()
-        path = _file_of(url) if self._loop_engine is not None else None
+        path = sqlite_file(url) if self._loop_engine is not None else None
         self._checkpointer = Checkpointer(path) if path is not None else None
         # SQLite has one writer at a time: queue this process's writers here, in order, instead
         # of letting them poll the database lock (the busy handler sleeps up to 100 ms a try).
